@@ -1,0 +1,304 @@
+"""The ``akhbar`` command: a thin layer that parses arguments and calls plain functions.
+
+Each command is a function (``train_command``, ``predict_command`` …) that tests call directly;
+``main([...])`` is the console script and what tests call to exercise parsing. Errors the user can
+fix (a missing file, a foreign model folder, a corpus with one label) print one line on stderr and
+exit 1; usage errors exit 2; progress bars go to stderr, results to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from akhbar import __version__
+
+DEFAULT_MODEL = Path("models/default")
+
+
+class CommandError(Exception):
+    """A failure to report as one line and exit code 1."""
+
+
+def default_seeds() -> Path:
+    """The built-in corpus: ``./seeds`` if run from a checkout, else the one beside the package."""
+    for candidate in (Path.cwd() / "seeds", Path(__file__).resolve().parents[2] / "seeds"):
+        if candidate.is_dir():
+            return candidate
+    raise CommandError("no --corpus given and the built-in seeds/ folder was not found; "
+                       "run from the akhbar checkout or pass --corpus")
+
+
+def _fields(args):
+    from akhbar.corpus import Fields
+
+    none = lambda v: None if v in (None, "", "-") else v  # noqa: E731
+    return Fields(text=args.text_field, title=none(args.title_field), label=none(args.label_field),
+                  id=none(args.id_field), date=none(args.date_field))
+
+
+def _read(args, path) -> tuple[list, object]:
+    from akhbar.corpus import ReadReport, read_corpus
+
+    report = ReadReport()
+    docs = list(_progress(read_corpus(path, args.format, _fields(args), report), "read"))
+    return docs, report
+
+
+def _progress(iterable, desc, total=None):
+    from tqdm import tqdm
+
+    # disable=None: bars only when stderr is a terminal, so logs and CI output stay clean
+    return tqdm(iterable, desc=desc, total=total, unit="doc", file=sys.stderr, disable=None,
+                leave=False, mininterval=0.5)
+
+
+@contextmanager
+def _atomic_output(path: str | None) -> Iterator:
+    """stdout, or a file written under a temporary name and renamed into place when complete."""
+    if path is None or path == "-":
+        yield sys.stdout
+        return
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.partial-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            yield handle
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _load(model_dir):
+    from akhbar.predictor import load
+
+    return load(model_dir)
+
+
+# --- commands as plain functions -------------------------------------------------------------------
+
+
+def train_command(corpus=None, out=None, topics=None, seed=0, config_path=None, fmt="auto",
+                  fields=None, topics_dir="topics", progress=True, args=None) -> dict:
+    """Train on *corpus* (default: the built-in seeds) and save to *out*; return a summary."""
+    from akhbar.bundle import save
+    from akhbar.predictor import load
+    from akhbar.report import write_topic_report
+    from akhbar.train import TrainConfig, train
+
+    config_values = {}
+    if config_path:
+        try:
+            config_values = json.loads(Path(config_path).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise CommandError(f"cannot read --config {config_path}: {exc}") from None
+    config_values["seed"] = seed
+    if topics is not None:
+        config_values["topics"] = topics
+    try:
+        config = TrainConfig.from_dict(config_values)
+    except (TypeError, ValueError) as exc:
+        raise CommandError(str(exc)) from None
+    corpus = Path(corpus) if corpus else default_seeds()
+    out = Path(out) if out else DEFAULT_MODEL
+    docs, report = _read(args, corpus)
+    report.print(limit=10)
+    log = (lambda m: print(f"akhbar: {m}", file=sys.stderr)) if progress else None
+    model = train(docs, config, progress=progress and sys.stderr.isatty(), log=log)
+    save(model, out, overwrite=True)
+    predictor = load(out)
+    summary = {"model": str(out), "documents": len(docs), "skipped": report.skipped,
+               "labels": model.labels,
+               "validation": {k: v for k, v in model.metrics.get("validation", {}).items()
+                              if k in ("documents", "accuracy", "macro_f1")},
+               "seconds": model.training.get("seconds")}
+    if model.topics is not None:
+        md, js = write_topic_report(predictor, topics_dir, out.name)
+        summary["topic_report"] = str(md)
+        summary["topics_json"] = str(js)
+    return summary
+
+
+def predict_command(model_dir, texts=(), input_path=None, output=None, args=None, top_topics=3) -> int:
+    """Label *texts* or the corpus at *input_path*; one JSON line per article, in input order."""
+    from akhbar.corpus import ReadReport, read_corpus
+
+    predictor = _load(model_dir)
+    n = 0
+    with _atomic_output(output) as out:
+        if input_path is not None:
+            report = ReadReport()
+            docs = read_corpus(input_path, args.format if args else "auto", _fields(args) if args else None, report)
+            batch = []
+            for doc in _progress(docs, "predict"):
+                batch.append(doc)
+                if len(batch) == 512:
+                    n += _emit(predictor, batch, out, top_topics)
+                    batch = []
+            n += _emit(predictor, batch, out, top_topics)
+            report.print(limit=10)
+        else:
+            from akhbar.corpus import Document
+
+            n += _emit(predictor, [Document(text=t) for t in texts], out, top_topics)
+    return n
+
+
+def _emit(predictor, docs, out, top_topics) -> int:
+    if not docs:
+        return 0
+    results = predictor.predict([d.full_text for d in docs], top_topics=top_topics)
+    for doc, res in zip(docs, results):
+        row = {"id": doc.id} if doc.id is not None else {}
+        row.update(res.to_dict())
+        if doc.source and not res.ok:
+            row["source"] = doc.source
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return len(docs)
+
+
+def evaluate_command(model_dir, corpus, args=None) -> dict:
+    """Accuracy, macro-F1, per-label scores and the confusion matrix on a labelled corpus."""
+    from akhbar.train import evaluate_predictions
+
+    predictor = _load(model_dir)
+    docs, report = _read(args, corpus)
+    report.print(limit=10)
+    docs = [d for d in docs if d.label]
+    if not docs:
+        raise CommandError(f"{corpus} has no labelled documents to evaluate on (check --label-field)")
+    results = []
+    for start in range(0, len(docs), 2048):
+        results += predictor.predict([d.full_text for d in docs[start:start + 2048]], top_topics=0, top_terms=0)
+    y_true = [d.label for d in docs]
+    y_pred = [r.label if r.label is not None else "<error>" for r in results]
+    metrics = evaluate_predictions(y_true, y_pred)
+    metrics["errors"] = sum(r.label is None for r in results)
+    unknown = sorted(set(y_true) - set(predictor.labels))
+    if unknown:
+        metrics["labels_unknown_to_model"] = unknown
+    return metrics
+
+
+def topics_command(model_dir, n_words=10) -> list[dict]:
+    from akhbar.report import topic_table
+
+    return topic_table(_load(model_dir), n_words)
+
+
+# --- argument parsing --------------------------------------------------------------------------------
+
+
+def _corpus_options(p: argparse.ArgumentParser) -> None:
+    from akhbar.corpus import FORMATS
+
+    g = p.add_argument_group("corpus format")
+    g.add_argument("--format", default="auto", choices=FORMATS,
+                   help="corpus format (default: guessed from the path)")
+    g.add_argument("--text-field", default="text", help="field/column with the article body (default: text)")
+    g.add_argument("--title-field", default="title", help="field with the title, '' for none (default: title)")
+    g.add_argument("--label-field", default="label", help="field with the label (default: label)")
+    g.add_argument("--id-field", default="id", help="field with the article id (default: id)")
+    g.add_argument("--date-field", default="date", help="field with the date (default: date)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="akhbar", description="Arabic news: topics, categories, predict().")
+    parser.add_argument("--version", action="version", version=f"akhbar {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("train", help="train a classifier and topic model; save a model folder",
+                       description="Train on a corpus (default: the built-in seeds/) and write a model folder.")
+    p.add_argument("--corpus", help="corpus path (file or folder); default: the built-in seeds/")
+    p.add_argument("--out", help=f"model folder to write (default: {DEFAULT_MODEL})")
+    p.add_argument("--topics", type=int, help="number of LDA topics (0: none; default: min(30, docs/20))")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--config", dest="config_path", help="JSON file of training options (see TrainConfig)")
+    p.add_argument("--topics-dir", default="topics", help="where the topic report goes (default: topics/)")
+    p.add_argument("--quiet", action="store_true", help="no progress messages")
+    _corpus_options(p)
+
+    p = sub.add_parser("predict", help="label articles with a trained model (JSON lines out)",
+                       description="Label TEXT arguments or every article of --input; one JSON line each.")
+    p.add_argument("--model", default=str(DEFAULT_MODEL), help=f"model folder (default: {DEFAULT_MODEL})")
+    p.add_argument("texts", nargs="*", metavar="TEXT", help="article text(s) to label")
+    p.add_argument("--input", help="a corpus to label, in any format train reads")
+    p.add_argument("--output", help="write JSON lines here (atomically) instead of stdout")
+    p.add_argument("--top-topics", type=int, default=3, help="topics per article (default: 3)")
+    _corpus_options(p)
+
+    p = sub.add_parser("evaluate", help="score a model on a labelled corpus (JSON out)",
+                       description="Accuracy, macro-F1, per-label precision/recall/F1 and the confusion matrix.")
+    p.add_argument("--model", default=str(DEFAULT_MODEL), help=f"model folder (default: {DEFAULT_MODEL})")
+    p.add_argument("--corpus", required=True, help="labelled corpus path")
+    p.add_argument("--output", help="also write the JSON here")
+    _corpus_options(p)
+
+    p = sub.add_parser("topics", help="print the top words of each topic",
+                       description="Top words of each LDA topic of a model.")
+    p.add_argument("--model", default=str(DEFAULT_MODEL), help=f"model folder (default: {DEFAULT_MODEL})")
+    p.add_argument("--words", type=int, default=10, help="words per topic (default: 10)")
+    p.add_argument("--json", action="store_true", help="JSON instead of text")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from akhbar.bundle import ModelError
+    from akhbar.corpus import CorpusError
+    from akhbar.train import TrainingError
+
+    try:
+        if args.command == "train":
+            summary = train_command(args.corpus, args.out, args.topics, args.seed, args.config_path,
+                                    args.format, None, args.topics_dir, not args.quiet, args)
+            print(json.dumps(summary, ensure_ascii=False, indent=1))
+            print(f"akhbar: model written to {summary['model']}", file=sys.stderr)
+            if "topic_report" in summary:
+                print(f"akhbar: topic words in {summary['topic_report']} and {summary['topics_json']}",
+                      file=sys.stderr)
+        elif args.command == "predict":
+            if not args.texts and not args.input:
+                parser.error("predict needs TEXT arguments or --input PATH")
+            if args.texts and args.input:
+                parser.error("give TEXT arguments or --input, not both")
+            predict_command(args.model, args.texts, args.input, args.output, args, args.top_topics)
+        elif args.command == "evaluate":
+            metrics = evaluate_command(args.model, args.corpus, args)
+            text = json.dumps(metrics, ensure_ascii=False, indent=1)
+            if args.output:
+                with _atomic_output(args.output) as out:
+                    out.write(text + "\n")
+            print(text)
+        elif args.command == "topics":
+            table = topics_command(args.model, args.words)
+            if args.json:
+                print(json.dumps(table, ensure_ascii=False, indent=1))
+            elif not table:
+                print("this model has no topic model (trained with --topics 0)")
+            else:
+                for row in table:
+                    print(f"{row['id']:>3}  {' '.join(row['words'])}")
+    except (CommandError, ModelError, CorpusError, TrainingError) as exc:
+        print(f"akhbar: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"akhbar: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("akhbar: interrupted; nothing half-written was left behind", file=sys.stderr)
+        return 130
+    return 0
+
+
+def entry_point() -> None:
+    sys.exit(main())

@@ -1,0 +1,217 @@
+"""Prediction: ``akhbar.load(path) -> Predictor`` and ``Predictor.predict(texts) -> [Prediction]``.
+
+A list in, a list out, same order, one :class:`Prediction` per input. An input that cannot be
+labelled (``None``, not text, empty, no Arabic, undecodable bytes) gets ``label=None`` and an
+``error`` saying why; the rest of the batch is labelled as usual. Text that has Arabic in it but
+also noise (HTML, control characters, broken characters) is cleaned, labelled, and carries a
+warning.
+
+Every step after loading works row by row (TF-IDF rows, the linear classifier, LDA inference
+frozen per row at convergence), so a text gets the same result alone or in any batch, and one
+loaded Predictor can serve many threads: it holds no state that prediction changes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from akhbar.bundle import load_model
+from akhbar.text import arabic_share, normalize
+
+MAX_CHARS = 200_000
+"""Articles longer than this are cut (with a warning): no news article is near it, and it bounds
+the time and memory one pasted file can take."""
+
+_TAG_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[a-zA-Z/!][^<>]{0,2000}>", re.DOTALL | re.IGNORECASE)
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+MIN_ARABIC_SHARE = 0.2
+
+
+@dataclass
+class Prediction:
+    """The result for one input text."""
+
+    label: str | None
+    probabilities: dict[str, float] = field(default_factory=dict)
+    topics: list[tuple[int, float]] = field(default_factory=list)
+    terms: list[tuple[str, float]] = field(default_factory=list)
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_dict(self) -> dict:
+        return {"label": self.label, "probabilities": self.probabilities,
+                "topics": [[t, w] for t, w in self.topics], "terms": [[t, w] for t, w in self.terms],
+                "error": self.error, "warnings": self.warnings}
+
+
+class InputError(ValueError):
+    """One input that cannot be labelled; its message becomes ``Prediction.error``."""
+
+
+def clean_input(item) -> tuple[str, list[str]]:
+    """Check and clean one input; return (text, warnings) or raise :class:`InputError`."""
+    warnings: list[str] = []
+    if item is None:
+        raise InputError("input is None, not text")
+    if isinstance(item, (bytes, bytearray)):
+        try:
+            item = bytes(item).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"bytes are not valid UTF-8 (undecodable byte at offset {exc.start}); "
+                             "decode them to str first") from None
+    if not isinstance(item, str):
+        raise InputError(f"input is {type(item).__name__}, not text")
+    text = item
+    if len(text) > MAX_CHARS:
+        warnings.append(f"text cut from {len(text)} to {MAX_CHARS} characters")
+        text = text[:MAX_CHARS]
+    if _SURROGATE_RE.search(text):
+        text = _SURROGATE_RE.sub(" ", text)
+        warnings.append("broken characters (lone surrogates) removed")
+    if "\ufffd" in text:
+        warnings.append(f"{text.count(chr(0xFFFD))} broken character(s) (U+FFFD) in the text")
+    if "<" in text and _TAG_RE.search(text):
+        text = html.unescape(_TAG_RE.sub(" ", text))
+        warnings.append("HTML markup removed")
+    elif "&" in text:
+        text = html.unescape(text)
+    if _CONTROL_RE.search(text):
+        text = _CONTROL_RE.sub(" ", text)
+        warnings.append("control characters removed")
+    if not text.strip():
+        raise InputError("text is empty" if not item.strip() else "text is empty after cleaning")
+    share = arabic_share(text)
+    if share == 0:
+        raise InputError("text has no Arabic letters; akhbar labels Arabic news")
+    if share < MIN_ARABIC_SHARE:
+        warnings.append(f"only {share:.0%} of the letters are Arabic; the label may be unreliable")
+    return text, warnings
+
+
+class Predictor:
+    """A loaded model. Build it with :func:`load`."""
+
+    def __init__(self, model, manifest: dict, path: Path | None = None):
+        self.model = model
+        self.manifest = manifest
+        self.path = path
+        self._analyzer = model.analyzer
+        self._labels = np.asarray(model.labels, dtype=object)
+        self._word_terms = None
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self._labels)
+
+    def _terms(self) -> np.ndarray:
+        if self._word_terms is None:
+            self._word_terms = np.asarray(self.model.words.vocabulary_, dtype=object)
+        return self._word_terms
+
+    def predict(self, texts: Sequence, *, top_topics: int = 3, top_terms: int = 5,
+                batch_size: int = 512) -> list[Prediction]:
+        """Label every text in *texts*; see the module docstring for what bad inputs get.
+
+        A bare ``str`` is refused with ``TypeError`` (iterating it would label each character):
+        wrap it in a list, or call :meth:`predict_one`.
+        """
+        if isinstance(texts, (str, bytes, bytearray)):
+            raise TypeError("predict() takes a list of texts, not a single string; "
+                            "use [text] or predict_one(text)")
+        if not isinstance(texts, Iterable):
+            raise TypeError(f"predict() takes a list of texts, not {type(texts).__name__}")
+        texts = list(texts)
+        results: list[Prediction | None] = [None] * len(texts)
+        for start in range(0, len(texts), batch_size):
+            self._predict_batch(texts, start, min(start + batch_size, len(texts)), results,
+                                top_topics, top_terms)
+        return results  # type: ignore[return-value]
+
+    def predict_one(self, text, **kwargs) -> Prediction:
+        return self.predict([text], **kwargs)[0]
+
+    def _predict_batch(self, texts, start, stop, results, top_topics, top_terms):
+        good, normalized, warnings = [], [], []
+        for i in range(start, stop):
+            try:
+                text, warns = clean_input(texts[i])
+            except InputError as exc:
+                results[i] = Prediction(label=None, error=str(exc))
+                continue
+            norm = normalize(text)
+            good.append(i)
+            normalized.append(norm)
+            warnings.append(warns)
+        if not good:
+            return
+        model = self.model
+        tokens = [self._analyzer.tokens_from_normalized(t) for t in normalized]
+        X = model.features(normalized, tokens)
+        proba = model.classifier.predict_proba(X)
+        best = np.argmax(proba, axis=1)
+        theta = model.topics.transform(tokens) if model.topics is not None else None
+        n_words = len(model.words.vectorizer_.vocabulary_)
+        coef = model.classifier.coef_
+        for row, i in enumerate(good):
+            warns = warnings[row]
+            if not tokens[row]:
+                warns = warns + ["no known words after normalization; the label rests on character n-grams"]
+            results[i] = Prediction(
+                label=str(self._labels[best[row]]),
+                probabilities={str(lab): float(p) for lab, p in zip(self._labels, proba[row])},
+                topics=self._top_topics(theta, row, top_topics),
+                terms=self._driving_terms(X, row, best[row], coef, n_words, top_terms),
+                warnings=warns,
+            )
+
+    @staticmethod
+    def _top_topics(theta, row, n):
+        if theta is None or n <= 0:
+            return []
+        order = np.argsort(-theta[row])[:n]
+        return [(int(t), round(float(theta[row, t]), 4)) for t in order]
+
+    def _driving_terms(self, X, row, label_index, coef, n_words, n):
+        """Word features with the largest positive contribution (weight × tf-idf) to the label."""
+        if n <= 0:
+            return []
+        start, stop = X.indptr[row], X.indptr[row + 1]
+        cols, vals = X.indices[start:stop], X.data[start:stop]
+        words = cols < n_words
+        cols, vals = cols[words], vals[words]
+        if cols.size == 0:
+            return []
+        w = coef[label_index if coef.shape[0] > 1 else 0, cols]
+        if coef.shape[0] == 1 and label_index == 0:
+            w = -w
+        contrib = vals * w
+        order = np.argsort(-contrib)[:n]
+        terms = self._terms()
+        return [(str(terms[cols[j]]), round(float(contrib[j]), 4)) for j in order if contrib[j] > 0]
+
+    def topic_words(self, n: int = 10) -> list[list[tuple[str, float]]]:
+        if self.model.topics is None:
+            return []
+        return self.model.topics.top_words(n)
+
+
+def load(path: str | Path) -> Predictor:
+    """Load the model folder at *path* (manifest and checksums checked first)."""
+    model, manifest = load_model(path)
+    return Predictor(model, manifest, Path(path))
+
+
+def predict(texts, model: str | Path = "models/default", **kwargs) -> list[Prediction]:
+    """One-line convenience: ``akhbar.predict(["..."], model="models/NAME")``."""
+    return load(model).predict(texts, **kwargs)

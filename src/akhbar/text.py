@@ -1,0 +1,327 @@
+"""Arabic text: normalization steps, tokenizer, stopwords, light stemming and the one analyzer.
+
+Why small named steps: Arabic news text arrives with the same word spelled many ways (أحمد/احمد,
+مدرسة/مدرسه, مسؤول/مسئول, diacritized or not, stretched with tatweel, Persian or Arabic-Indic
+digits). Each step below does one documented thing and is tested on its own table of inputs, so a
+change to one cannot silently change another. ``normalize`` runs them in a fixed order.
+
+Why our own tokenizer: scikit-learn's default ``token_pattern`` (``\\b\\w\\w+\\b``) breaks words at
+diacritics (they are not ``\\w``) and gensim's ``simple_preprocess`` splits them into letters.
+Normalizing first and then matching runs of Arabic letters avoids both.
+
+The :class:`Analyzer` is the single function from text to tokens used by *both* the TF-IDF
+vectorizer and the LDA dictionary, so the two representations always agree on what a word is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from importlib import resources
+
+# --- character classes -------------------------------------------------------------------------
+
+#: Harakat (fathatan .. sukun), the Quranic marks U+0653-U+065F and the superscript alef U+0670.
+DIACRITICS = "".join(chr(c) for c in range(0x064B, 0x0660)) + "\u0670"
+TATWEEL = "\u0640"
+#: Zero-width and bidi control characters that scrapers leave inside words.
+INVISIBLES = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff\u00ad"
+
+_ALEF_PAIRS = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"))
+_ALEF_MAQSURA_PAIRS = (("ى", "ي"),)
+_TEH_MARBUTA_PAIRS = (("ة", "ه"),)
+_HAMZA_PAIRS = (("ؤ", "ء"), ("ئ", "ء"))
+_PERSIAN_LETTER_PAIRS = (("ک", "ك"), ("ی", "ي"), ("ە", "ه"), ("ۀ", "ه"))
+_DIGIT_PAIRS = tuple((chr(0x0660 + i), str(i)) for i in range(10)) + tuple(
+    (chr(0x06F0 + i), str(i)) for i in range(10)
+)
+_INVISIBLES_RE = re.compile(f"[{INVISIBLES}]")
+_DIACRITICS_RE = re.compile(f"[{DIACRITICS}]")
+_TATWEEL_RE = re.compile(TATWEEL)
+_DELETE_RE = re.compile(f"[{INVISIBLES}{DIACRITICS}{TATWEEL}]")
+
+
+def _replace_all(text: str, pairs) -> str:
+    # A chain of str.replace is ~10x faster than str.translate with a dict on Arabic text
+    # (translate falls back to a per-character dict lookup outside Latin-1).
+    for old, new in pairs:
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
+_PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
+_PUNCT = re.compile(r"[^\w\s]|_", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+
+
+# --- normalization steps (each one thing, each tested) -------------------------------------------
+
+
+def unfold_presentation_forms(text: str) -> str:
+    """Map Arabic presentation forms (ﻻ, ﺍ, ﷲ …, from PDFs and old encoders) to plain letters.
+
+    NFKC is applied only where presentation forms occur: on ordinary text it would be a no-op
+    that costs time on every article.
+    """
+    if _PRESENTATION_FORMS.search(text):
+        return unicodedata.normalize("NFKC", text)
+    return text
+
+
+def remove_invisibles(text: str) -> str:
+    """Drop zero-width joiners, bidi marks, BOMs and soft hyphens that split words invisibly."""
+    return _INVISIBLES_RE.sub("", text)
+
+
+def remove_diacritics(text: str) -> str:
+    """Drop harakat, tanween, shadda, sukun, Quranic marks and the dagger alef (U+0670)."""
+    return _DIACRITICS_RE.sub("", text)
+
+
+def remove_tatweel(text: str) -> str:
+    """Drop the kashida (ـ), a purely typographic stretch: جـــديد → جديد."""
+    return _TATWEEL_RE.sub("", text)
+
+
+def normalize_alef(text: str) -> str:
+    """Fold أ إ آ ٱ to bare ا: news text writes hamza on alef inconsistently."""
+    return _replace_all(text, _ALEF_PAIRS)
+
+
+def normalize_alef_maqsura(text: str) -> str:
+    """Fold ى to ي: Egyptian and many web sources write final ي as ى and vice versa."""
+    return _replace_all(text, _ALEF_MAQSURA_PAIRS)
+
+
+def normalize_teh_marbuta(text: str) -> str:
+    """Fold ة to ه: final ة is often typed as ه (مدرسه)."""
+    return _replace_all(text, _TEH_MARBUTA_PAIRS)
+
+
+def normalize_hamza_carriers(text: str) -> str:
+    """Fold the hamza carriers ؤ and ئ to bare ء.
+
+    A documented choice: it unifies the common spelling variants مسؤول/مسئول and شؤون/شئون
+    (both become مسءول, شءون), which folding ؤ→و and ئ→ي (what ``strip_accents="unicode"``
+    effectively does) would keep apart.
+    """
+    return _replace_all(text, _HAMZA_PAIRS)
+
+
+def normalize_persian_letters(text: str) -> str:
+    """Map Persian/Urdu letter forms that look Arabic (ک ی ە) to the Arabic letters."""
+    return _replace_all(text, _PERSIAN_LETTER_PAIRS)
+
+
+def normalize_digits(text: str) -> str:
+    """Map Arabic-Indic (٠-٩) and Persian (۰-۹) digits to ASCII 0-9."""
+    return _replace_all(text, _DIGIT_PAIRS)
+
+
+def replace_punctuation(text: str) -> str:
+    """Replace every punctuation or symbol character (Arabic ، ؛ ؟ « » included) by a space."""
+    return _PUNCT.sub(" ", text)
+
+
+def collapse_spaces(text: str) -> str:
+    """Collapse runs of white space (newlines, tabs, NBSP) into single spaces and strip."""
+    return _SPACES.sub(" ", text).strip()
+
+
+#: The steps of :func:`normalize`, in order. Order matters: presentation forms must be unfolded
+#: before letters are folded, and diacritics removed before punctuation is matched.
+STEPS = (
+    unfold_presentation_forms,
+    remove_invisibles,
+    remove_diacritics,
+    remove_tatweel,
+    normalize_persian_letters,
+    normalize_alef,
+    normalize_alef_maqsura,
+    normalize_teh_marbuta,
+    normalize_hamza_carriers,
+    normalize_digits,
+    replace_punctuation,
+    collapse_spaces,
+)
+
+
+_FOLD_PAIRS = (
+    _PERSIAN_LETTER_PAIRS + _ALEF_PAIRS + _ALEF_MAQSURA_PAIRS + _TEH_MARBUTA_PAIRS + _HAMZA_PAIRS
+    + _DIGIT_PAIRS
+)
+
+
+def normalize_stepwise(text: str) -> str:
+    """Run every step of :data:`STEPS` in order and lower-case Latin letters (the reference).
+
+    Lower-casing happens just before punctuation is replaced: ``"İ".lower()`` is ``i`` plus a
+    combining dot (U+0307), which must meet the punctuation step for ``normalize`` to be idempotent.
+    """
+    for step in STEPS:
+        if step is replace_punctuation:
+            text = text.lower()
+        text = step(text)
+    return text
+
+
+def normalize(text: str) -> str:
+    """Normalize *text*: the same result as :func:`normalize_stepwise`, fused for speed.
+
+    The three deletions run as one regex and the letter folds as one replace chain; a property
+    test checks on random Unicode that this equals running the named steps one by one.
+    """
+    text = unfold_presentation_forms(text)
+    text = _DELETE_RE.sub("", text)
+    text = _replace_all(text, _FOLD_PAIRS)
+    return collapse_spaces(replace_punctuation(text.lower()))
+
+
+def arabic_share(text: str) -> float:
+    """Share of letters in ``text`` that are Arabic (0.0 when it has no letters at all)."""
+    letters = sum(1 for ch in text if ch.isalpha())
+    if not letters:
+        return 0.0
+    return len(_ARABIC_LETTER.findall(text)) / letters
+
+
+# --- tokens -----------------------------------------------------------------------------------------
+
+_TOKEN_PATTERNS = {
+    (True, True): re.compile(r"[\u0621-\u064a]+|[a-z]+|[0-9]+"),
+    (True, False): re.compile(r"[\u0621-\u064a]+|[a-z]+"),
+    (False, True): re.compile(r"[\u0621-\u064a]+|[0-9]+"),
+    (False, False): re.compile(r"[\u0621-\u064a]+"),
+}
+
+
+def tokenize(normalized: str, keep_latin: bool = True, keep_numbers: bool = False) -> list[str]:
+    """Split *normalized* text into Arabic words (and Latin words / numbers, by option)."""
+    return _TOKEN_PATTERNS[(keep_latin, keep_numbers)].findall(normalized)
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """The curated stopword list shipped in ``akhbar/resources``, normalized like the text."""
+    raw = resources.files("akhbar").joinpath("resources/stopwords_ar.txt").read_text("utf-8")
+    words: set[str] = set()
+    for line in raw.splitlines():
+        if line.startswith("#"):
+            continue
+        words.update(normalize(line).split())
+    return frozenset(words)
+
+
+# --- light stemming --------------------------------------------------------------------------------
+
+#: Proclitic sequences removed from the front, longest first (on normalized text: أ→ا).
+#: و/ف (and), ب (with), ك (like), ل (for) before the article ال; ال alone; لل (ل + ال).
+PREFIXES = ("فبال", "وبال", "وال", "بال", "كال", "فال", "ولل", "لل", "ال")
+#: Suffixes removed from the end, longest first: dual/plural endings and attached pronouns.
+SUFFIXES = ("هما", "كما", "ات", "ون", "ين", "ان", "ها", "هم", "كم", "نا", "يه")
+MIN_STEM = 3
+
+
+def light_stem(token: str) -> str:
+    """Strip one proclitic group and one suffix, never leaving fewer than three letters.
+
+    A light stemmer in the style of Larkey et al.'s Light10: it merges والحكومه/بالحكومه/
+    الحكومه/حكومات without the over-stemming of root extractors (ISRI maps مكتب and كاتب
+    to one root). ``experiments/stemmers.md`` has the measurement behind the default.
+    """
+    for prefix in PREFIXES:
+        if token.startswith(prefix) and len(token) - len(prefix) >= MIN_STEM:
+            token = token[len(prefix):]
+            break
+    for suffix in SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= MIN_STEM:
+            token = token[: -len(suffix)]
+            break
+    if len(token) > MIN_STEM and token.endswith("ه"):
+        token = token[:-1]
+    return token
+
+
+def _snowball():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("arabic").stemWord
+
+
+STEMMERS = {"none", "light", "snowball"}
+
+
+# --- the analyzer ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnalyzerConfig:
+    """Everything that decides which tokens a text yields; stored in every model's manifest."""
+
+    keep_latin: bool = True
+    keep_numbers: bool = False
+    remove_stopwords: bool = True
+    stemmer: str = "light"
+    min_token_length: int = 2
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class Analyzer:
+    """Text → list of tokens: normalize, tokenize, drop stopwords, stem.
+
+    One instance feeds both the TF-IDF vectorizer and the LDA dictionary. It is a plain callable
+    so scikit-learn accepts it as ``analyzer=``; stemmed forms are cached per surface word, which
+    makes the stemmer nearly free after the first few thousand articles.
+    """
+
+    def __init__(self, config: AnalyzerConfig | None = None):
+        self.config = config or AnalyzerConfig()
+        if self.config.stemmer not in STEMMERS:
+            raise ValueError(
+                f"unknown stemmer {self.config.stemmer!r}; choose one of {sorted(STEMMERS)}"
+            )
+        self._stop = stopwords() if self.config.remove_stopwords else frozenset()
+        stem = {"none": None, "light": light_stem, "snowball": None}[self.config.stemmer]
+        if self.config.stemmer == "snowball":
+            stem = _snowball()
+        self._stem = lru_cache(maxsize=500_000)(stem) if stem else None
+
+    def __getstate__(self):
+        # the stem cache is a closure; rebuild it from the config (for joblib, Spark, copy)
+        return {"config": self.config}
+
+    def __setstate__(self, state):
+        self.__init__(state["config"])
+
+    def surface_tokens(self, normalized: str) -> list[str]:
+        """Tokens before stemming (stopwords and short tokens dropped)."""
+        cfg, stop = self.config, self._stop
+        return [t for t in tokenize(normalized, cfg.keep_latin, cfg.keep_numbers)
+                if len(t) >= cfg.min_token_length and t not in stop]
+
+    def stem(self, token: str) -> str:
+        return self._stem(token) if self._stem is not None else token
+
+    def tokens_from_normalized(self, normalized: str) -> list[str]:
+        cfg = self.config
+        out = []
+        stop, stem, min_len = self._stop, self._stem, cfg.min_token_length
+        for tok in tokenize(normalized, cfg.keep_latin, cfg.keep_numbers):
+            if len(tok) < min_len or tok in stop:
+                continue
+            if stem is not None:
+                tok = stem(tok)
+            out.append(tok)
+        return out
+
+    def __call__(self, text: str) -> list[str]:
+        return self.tokens_from_normalized(normalize(text))
+
+    def __repr__(self) -> str:
+        return f"Analyzer({self.config!r})"

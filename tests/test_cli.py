@@ -1,0 +1,115 @@
+"""The CLI through ``main([...])``: every command, its outputs and its one-line errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from akhbar.cli import main
+from conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def cli_model(tmp_path_factory):
+    work = tmp_path_factory.mktemp("cli")
+    out = work / "models" / "m"
+    code = main(["train", "--corpus", str(SEEDS), "--out", str(out), "--topics", "5", "--quiet",
+                 "--topics-dir", str(work / "topics")])
+    assert code == 0
+    return out
+
+
+def test_train_writes_model_and_topic_report(cli_model, capsys):
+    assert (cli_model / "manifest.json").exists()
+    report = cli_model.parent.parent / "topics" / "m.md"
+    assert report.exists() and "| 0 |" in report.read_text(encoding="utf-8")
+    topics = json.loads((cli_model.parent.parent / "topics" / "m.json").read_text(encoding="utf-8"))
+    assert topics["num_topics"] == 5 and all(len(t["words"]) == 10 for t in topics["topics"])
+
+
+def test_predict_texts_one_json_line_each(cli_model, capsys):
+    texts = ["سجل المنتخب هدفين في المباراة النهائية للبطولة وتوج باللقب",
+             "ارتفعت أسعار النفط وتراجعت البورصة مع صعود الدولار"]
+    assert main(["predict", "--model", str(cli_model), *texts]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2
+    rows = [json.loads(line) for line in lines]
+    assert [r["label"] for r in rows] == ["sport", "economy"]
+    assert all(set(r) >= {"label", "probabilities", "topics"} for r in rows)
+
+
+def test_predict_input_keeps_ids_and_order_and_writes_output_atomically(cli_model, tmp_path, capsys):
+    src = tmp_path / "in.jsonl"
+    docs = [{"id": f"a{i}", "title": "عنوان الخبر", "text": t} for i, t in enumerate([
+        "فاز الفريق في الدوري بعد مباراة قوية", "", "أعلنت الشركة عن هاتف ذكي جديد بمعالج سريع"])]
+    src.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in docs) + "\n{broken\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["predict", "--model", str(cli_model), "--input", str(src), "--output", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["a0", "a2"]  # the empty one and the broken line are reported
+    err = capsys.readouterr().err
+    assert "in.jsonl:2" in err and "in.jsonl:4" in err and "skipped 2" in err
+    assert not list(tmp_path.glob(".out.jsonl.partial-*"))
+
+
+def test_predict_input_text_file_and_folder(cli_model, tmp_path, capsys):
+    (tmp_path / "one.txt").write_text("ارتفعت أسعار الذهب في الأسواق العالمية", encoding="utf-8")
+    assert main(["predict", "--model", str(cli_model), "--input", str(tmp_path / "one.txt")]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert row["id"] == "one" and row["label"] in {"economy", "internationalNews", "middleEast", "technology", "culture", "sport"}
+
+
+def test_evaluate_reports_metrics(cli_model, tmp_path, capsys):
+    out = tmp_path / "metrics.json"
+    assert main(["evaluate", "--model", str(cli_model), "--corpus", str(SEEDS / "sport.jsonl"),
+                 "--output", str(out)]) == 0
+    metrics = json.loads(capsys.readouterr().out)
+    assert metrics == json.loads(out.read_text(encoding="utf-8"))
+    assert set(metrics) >= {"accuracy", "macro_f1", "per_label", "confusion"}
+    assert metrics["per_label"]["sport"]["support"] == metrics["documents"]
+
+
+def test_topics_command(cli_model, capsys):
+    assert main(["topics", "--model", str(cli_model), "--words", "4"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 5 and all(len(line.split()) == 5 for line in lines)
+    assert main(["topics", "--model", str(cli_model), "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 5
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["predict", "--model", "/nonexistent/model", "نص"], "model folder not found"),
+    (["evaluate", "--model", "MODEL", "--corpus", "/nonexistent.jsonl"], "corpus not found"),
+    (["train", "--corpus", "/nonexistent", "--out", "OUT"], "corpus not found"),
+])
+def test_errors_are_one_line_with_exit_1(cli_model, tmp_path, capsys, argv, message):
+    argv = [a.replace("MODEL", str(cli_model)).replace("OUT", str(tmp_path / "o")) for a in argv]
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("akhbar: error:") and message in err and "\n" not in err
+
+
+def test_foreign_folder_is_refused(tmp_path, capsys):
+    (tmp_path / "x.txt").write_text("hello")
+    assert main(["topics", "--model", str(tmp_path)]) == 1
+    assert "not an akhbar model folder" in capsys.readouterr().err
+
+
+def test_train_on_one_label_fails_cleanly(tmp_path, capsys):
+    corpus = tmp_path / "c.jsonl"
+    shutil.copy(SEEDS / "sport.jsonl", corpus)
+    assert main(["train", "--corpus", str(corpus), "--out", str(tmp_path / "m"), "--quiet"]) == 1
+    assert "at least two labels" in capsys.readouterr().err
+    assert not (tmp_path / "m").exists()
+
+
+def test_usage_errors_exit_2(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["predict"])
+    assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    assert "train" in capsys.readouterr().out

@@ -1,0 +1,74 @@
+"""Feature blocks against their references: scikit-learn's char_wb and gensim's LDA inference."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from akhbar.features import CharNgrams, LdaTopics, WordTfidf
+from akhbar.text import Analyzer, normalize
+
+
+@pytest.fixture(scope="module")
+def normalized(seed_docs):
+    return [normalize(d.full_text) for d in seed_docs]
+
+
+def test_char_ngrams_equal_scikit_learn_char_wb(normalized):
+    fit, new = normalized[:150], normalized[150:]
+    ref = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=False, min_df=2,
+                          max_df=0.9, sublinear_tf=True)
+    ours = CharNgrams(ngram_range=(2, 5), min_df=2, max_df=0.9, max_features=None)
+    A, B = ref.fit_transform(fit), ours.fit_transform(fit)
+    assert list(ref.get_feature_names_out()) == ours.vocabulary_
+    np.testing.assert_allclose(A.toarray(), B.toarray(), atol=1e-6)
+    np.testing.assert_allclose(ref.transform(new).toarray(), ours.transform(new).toarray(), atol=1e-6)
+
+
+def test_char_ngrams_max_features_keeps_most_frequent(normalized):
+    full = CharNgrams(max_features=None).fit(normalized)
+    cut = CharNgrams(max_features=500).fit(normalized)
+    assert len(cut.vocabulary_) == 500
+    assert set(cut.vocabulary_) <= set(full.vocabulary_)
+
+
+def test_word_tfidf_state_round_trip(normalized):
+    an = Analyzer()
+    tokens = [an.tokens_from_normalized(t) for t in normalized]
+    w = WordTfidf(ngram_range=(1, 2)).fit(tokens[:150])
+    again = WordTfidf.from_state(w.get_params(), w.get_state())
+    assert (w.transform(tokens[150:]) != again.transform(tokens[150:])).nnz == 0
+    assert any(" " in term for term in w.vocabulary_)  # bigrams are there
+
+
+def test_lda_inference_matches_gensim(normalized):
+    from gensim.corpora import Dictionary
+    from gensim.models import LdaModel
+
+    an = Analyzer()
+    tokens = [an.tokens_from_normalized(t) for t in normalized]
+    topics = LdaTopics(num_topics=5, passes=10, no_below=3, random_state=1).fit(tokens)
+    # rebuild the same gensim model to ask it for the topics of new documents
+    dictionary = Dictionary(tokens)
+    dictionary.filter_extremes(no_below=3, no_above=0.5, keep_n=50_000)
+    assert [dictionary[i] for i in range(len(dictionary))] == topics.vocabulary_
+    lda = LdaModel(corpus=[dictionary.doc2bow(t) for t in tokens], id2word=dictionary, num_topics=5,
+                   passes=10, iterations=50, chunksize=2000, random_state=1, alpha="symmetric",
+                   eta="symmetric", dtype=np.float64)
+    np.testing.assert_allclose(lda.expElogbeta, topics.exp_elog_beta_)
+    ours = topics.transform(tokens[:40])
+    for row, toks in zip(ours, tokens[:40]):
+        theirs = np.zeros(5)
+        for k, p in lda.get_document_topics(dictionary.doc2bow(toks), minimum_probability=0):
+            theirs[k] = p
+        np.testing.assert_allclose(row, theirs, atol=0.02)
+        assert abs(row.sum() - 1) < 1e-9
+
+
+def test_lda_empty_document_gets_the_prior(normalized):
+    an = Analyzer()
+    tokens = [an.tokens_from_normalized(t) for t in normalized]
+    topics = LdaTopics(num_topics=4, passes=2, no_below=3).fit(tokens)
+    theta = topics.transform([[], ["كلمةغيرموجودة"]])
+    np.testing.assert_allclose(theta, np.full((2, 4), 0.25))

@@ -1,0 +1,101 @@
+"""Overfit, save, reload, compare: spaCy's textcat test applied to the whole akhbar model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import akhbar
+from akhbar.bundle import load_model, save
+from akhbar.train import TrainConfig, TrainingError, train
+from akhbar.corpus import Document
+
+
+def test_overfit_save_reload_gives_identical_predictions(seed_docs, small_config, tmp_path):
+    model = train(seed_docs, small_config)
+    texts = [d.full_text for d in seed_docs]
+    from akhbar.predictor import Predictor
+
+    before = Predictor(model, {}).predict(texts)
+    # overfitting: the model must at least learn its own training articles
+    train_acc = np.mean([p.label == d.label for p, d in zip(before, seed_docs)])
+    assert train_acc >= 0.95
+    path = save(model, tmp_path / "m")
+    after = akhbar.load(path).predict(texts)
+    assert [p.label for p in before] == [p.label for p in after]
+    for a, b in zip(before, after):
+        assert a.probabilities.keys() == b.probabilities.keys()
+        np.testing.assert_allclose(list(a.probabilities.values()), list(b.probabilities.values()), rtol=1e-6)
+        assert a.topics == b.topics
+        assert a.terms == b.terms
+
+
+def test_batch_equals_one_by_one(predictor, seed_docs):
+    texts = [d.full_text for d in seed_docs[::7]]
+    batch = predictor.predict(texts)
+    for text, b in zip(texts, batch):
+        single = predictor.predict_one(text)
+        assert single.label == b.label
+        assert single.probabilities == b.probabilities
+        assert single.topics == b.topics
+        assert single.terms == b.terms
+    # and in a different batch split and order
+    small = predictor.predict(texts[::-1], batch_size=3)[::-1]
+    assert [p.to_dict() for p in small] == [p.to_dict() for p in batch]
+
+
+def test_prediction_fields(predictor, seed_docs):
+    p = predictor.predict([seed_docs[0].full_text])[0]
+    assert p.ok and p.error is None
+    assert set(p.probabilities) == set(predictor.labels)
+    assert abs(sum(p.probabilities.values()) - 1) < 1e-9
+    assert p.label == max(p.probabilities, key=p.probabilities.get)
+    assert 1 <= len(p.topics) <= 3 and all(0 <= w <= 1 for _, w in p.topics)
+    assert p.terms and all(isinstance(t, str) and w > 0 for t, w in p.terms)
+
+
+def test_same_seed_same_model_different_seed_different_split(seed_docs, small_config):
+    a = train(seed_docs, small_config)
+    b = train(seed_docs, small_config)
+    np.testing.assert_array_equal(a.classifier.coef_, b.classifier.coef_)
+    np.testing.assert_array_equal(a.topics.topic_word_, b.topics.topic_word_)
+    assert a.training["fingerprint"] == b.training["fingerprint"]
+    c = train(seed_docs, TrainConfig(**{**small_config.to_dict(), "seed": 1}))
+    assert not np.array_equal(a.topics.topic_word_, c.topics.topic_word_)
+
+
+def test_manifest_records_what_made_the_model(trained_dir, seed_docs):
+    model, manifest = load_model(trained_dir)
+    assert manifest["format_version"] == 1
+    assert set(manifest["versions"]) >= {"akhbar", "python", "numpy", "scikit-learn", "gensim"}
+    assert manifest["config"]["seed"] == 0 and manifest["config"]["topics"] == 6
+    assert manifest["training"]["documents"] == len(seed_docs)
+    assert len(manifest["training"]["fingerprint"]) == 64
+    assert manifest["labels"] == sorted({d.label for d in seed_docs})
+    val = manifest["metrics"]["validation"]
+    assert val["documents"] == manifest["training"]["validation_documents"] > 0
+    assert 0 <= val["macro_f1"] <= 1
+
+
+def test_validation_part_is_not_trained_on(seed_docs, small_config):
+    model = train(seed_docs, small_config)
+    t = model.training
+    assert t["fit_documents"] + t["validation_documents"] == len(seed_docs)
+    assert t["validation_documents"] == pytest.approx(0.1 * len(seed_docs), abs=1)
+
+
+@pytest.mark.parametrize("docs, message", [
+    ([], "no documents"),
+    ([Document(text="نص عربي", label="a")] * 5, "at least two labels"),
+    ([Document(text="نص عربي", label="a")] * 5 + [Document(text="نص آخر", label="b")], "single document"),
+])
+def test_training_refuses_unlearnable_corpora(docs, message):
+    with pytest.raises(TrainingError, match=message):
+        train(docs, TrainConfig(topics=0))
+
+
+def test_model_without_topics(seed_docs, tmp_path):
+    model = train(seed_docs, TrainConfig(topics=0, char_ngrams=None))
+    assert model.topics is None and model.chars is None
+    p = akhbar.load(save(model, tmp_path / "m")).predict([seed_docs[3].full_text])[0]
+    assert p.topics == [] and p.label is not None
