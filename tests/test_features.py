@@ -54,7 +54,7 @@ def test_lda_inference_matches_gensim(normalized):
     dictionary.filter_extremes(no_below=3, no_above=0.5, keep_n=50_000)
     assert [dictionary[i] for i in range(len(dictionary))] == topics.vocabulary_
     lda = LdaModel(corpus=[dictionary.doc2bow(t) for t in tokens], id2word=dictionary, num_topics=5,
-                   passes=10, iterations=50, chunksize=2000, random_state=1, alpha="symmetric",
+                   passes=10, iterations=50, chunksize=2000, random_state=1, alpha="symmetric", eval_every=None,
                    eta="symmetric", dtype=np.float64)
     np.testing.assert_allclose(lda.expElogbeta, topics.exp_elog_beta_)
     ours = topics.transform(tokens[:40])

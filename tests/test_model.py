@@ -77,11 +77,20 @@ def test_manifest_records_what_made_the_model(trained_dir, seed_docs):
     assert 0 <= val["macro_f1"] <= 1
 
 
-def test_validation_part_is_not_trained_on(seed_docs, small_config):
-    model = train(seed_docs, small_config)
-    t = model.training
+def test_validation_part_is_held_out_then_refit(seed_docs, small_config):
+    held = train(seed_docs, TrainConfig(**{**small_config.to_dict(), "refit": False}))
+    t = held.training
     assert t["fit_documents"] + t["validation_documents"] == len(seed_docs)
     assert t["validation_documents"] == pytest.approx(0.1 * len(seed_docs), abs=1)
+    refit = train(seed_docs, small_config)
+    assert refit.training["fit_documents"] == len(seed_docs)
+    # the metrics describe the held-out run in both cases, and say so
+    assert refit.metrics["validation"] == held.metrics["validation"]
+    assert "before the refit" in refit.metrics["validation"]["model"]
+    # the refit model keeps the validated temperature but has learned from more articles
+    assert refit.classifier.temperature_ == held.classifier.temperature_
+    assert refit.words.get_state()["vocabulary"] == held.words.get_state()["vocabulary"]
+    assert not np.array_equal(refit.classifier.coef_, held.classifier.coef_)
 
 
 @pytest.mark.parametrize("docs, message", [

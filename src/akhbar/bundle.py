@@ -29,6 +29,7 @@ import numpy as np
 from akhbar import __version__
 from akhbar.classify import LinearCalibrated
 from akhbar.features import CharNgrams, LdaTopics, WordTfidf
+from akhbar.text import Analyzer
 from akhbar.train import Model, TrainConfig
 
 FORMAT = "akhbar-model"
@@ -74,7 +75,7 @@ def _component_files(model: Model) -> dict[str, object]:
         files["chars.idf.npy"] = np.asarray(c["idf"], dtype=np.float64)
     k = model.classifier.get_state()
     files["classifier.labels.json"] = k["classes"]
-    for name in ("coef", "intercept", "sigmoid_a", "sigmoid_b"):
+    for name in ("coef", "intercept", "temperature"):
         files[f"classifier.{name}.npy"] = k[name]
     if model.topics is not None:
         t = model.topics.get_state()
@@ -142,7 +143,11 @@ def save(model: Model, path: str | os.PathLike, *, overwrite: bool = False) -> P
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
             old.rmdir()
             os.replace(target, old)
-            os.replace(tmp, target)
+            try:
+                os.replace(tmp, target)
+            except BaseException:
+                os.replace(old, target)  # put the previous model back before giving up
+                raise
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(tmp, target)
@@ -155,6 +160,18 @@ def save(model: Model, path: str | os.PathLike, *, overwrite: bool = False) -> P
 # --- loading ---------------------------------------------------------------------------------------
 
 
+def _parse_json(file: Path):
+    """JSON from *file*, or ModelError for anything that is not readable, valid, sane JSON."""
+    try:
+        return json.loads(file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{file} is corrupt: not valid JSON ({exc})") from None
+    except RecursionError:
+        raise ModelError(f"{file} is corrupt: JSON nested too deeply") from None
+    except OSError as exc:
+        raise ModelError(f"{file} cannot be read ({exc.strerror or exc})") from None
+
+
 def read_manifest(path: str | os.PathLike) -> dict:
     """Read and check ``manifest.json`` of the folder *path* (format, version, file list)."""
     folder = Path(path)
@@ -165,16 +182,15 @@ def read_manifest(path: str | os.PathLike) -> dict:
     mfile = folder / MANIFEST
     if not mfile.exists():
         raise ModelError(f"{folder} is not an akhbar model folder: {MANIFEST} is missing")
+    if not mfile.is_file():
+        raise ModelError(f"{folder} is not an akhbar model folder: {MANIFEST} is not a file")
     if mfile.stat().st_size > _MAX_MANIFEST_BYTES:
         raise ModelError(f"{mfile} is too large to be a manifest")
-    try:
-        manifest = json.loads(mfile.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelError(f"{mfile} is corrupt: not valid JSON ({exc})") from None
+    manifest = _parse_json(mfile)
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ModelError(f"{folder} is not an akhbar model folder: {MANIFEST} does not say format {FORMAT!r}")
     version = manifest.get("format_version")
-    if not isinstance(version, int):
+    if not isinstance(version, int) or isinstance(version, bool):
         raise ModelError(f"{mfile} has no valid format_version")
     if version > FORMAT_VERSION:
         raise ModelError(
@@ -189,6 +205,9 @@ def read_manifest(path: str | os.PathLike) -> dict:
     for name, entry in files.items():
         if "/" in name or "\\" in name or name.startswith(".") or not isinstance(entry, dict):
             raise ModelError(f"{mfile} lists an invalid file entry {name!r}")
+    for key in ("config", "estimators"):
+        if not isinstance(manifest.get(key), dict):
+            raise ModelError(f"{mfile} has no valid {key!r} section")
     return manifest
 
 
@@ -211,61 +230,97 @@ def verify(path: str | os.PathLike, manifest: dict | None = None) -> dict:
     return manifest
 
 
-def _load_array(folder: Path, name: str) -> np.ndarray:
-    try:
-        return np.load(folder / name, allow_pickle=False)
-    except ValueError as exc:  # object arrays need pickle: refused
-        raise ModelError(f"{folder / name} is not a plain array file ({exc})") from None
-    except OSError as exc:
-        raise ModelError(f"{folder / name} is not a readable array file ({exc})") from None
+class _Reader:
+    """Reads the files of a verified folder, and only files the manifest lists (and so checked)."""
+
+    def __init__(self, folder: Path, manifest: dict):
+        self.folder, self.listed = folder, manifest["files"]
+
+    def _file(self, name: str) -> Path:
+        if name not in self.listed:
+            raise ModelError(f"{self.folder} is incomplete: {name} is not listed in {MANIFEST}")
+        return self.folder / name
+
+    def array(self, name: str, ndim: int) -> np.ndarray:
+        file = self._file(name)
+        try:
+            value = np.load(file, allow_pickle=False)
+        except ValueError:
+            # numpy's own message suggests loading with pickle: never, so say why instead
+            raise ModelError(f"{file} holds Python objects (a pickle), which akhbar never loads: "
+                             "a model folder must contain plain numeric arrays") from None
+        except OSError as exc:
+            raise ModelError(f"{file} is not a readable array file ({exc})") from None
+        if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiu" or value.ndim != ndim:
+            raise ModelError(f"{file} should be a {ndim}-D numeric array")
+        if not np.all(np.isfinite(value)):
+            raise ModelError(f"{file} contains NaN or infinite values")
+        return value
+
+    def strings(self, name: str) -> list[str]:
+        file = self._file(name)
+        value = _parse_json(file)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ModelError(f"{file} should be a list of strings")
+        return value
+
+    def has(self, name: str) -> bool:
+        return name in self.listed
 
 
-def _load_json(folder: Path, name: str):
-    try:
-        value = json.loads((folder / name).read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelError(f"{folder / name} is corrupt: not valid JSON ({exc})") from None
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ModelError(f"{folder / name} should be a list of strings")
-    return value
+def _check(condition: bool, folder: Path, what: str) -> None:
+    if not condition:
+        raise ModelError(f"{folder} is inconsistent: {what}")
 
 
 def load_model(path: str | os.PathLike) -> tuple[Model, dict]:
     """Load a model folder after checking its manifest and checksums. Runs no code from it."""
     folder = Path(path)
     manifest = verify(folder)
+    read = _Reader(folder, manifest)
+    params = manifest["estimators"]
     try:
         config = TrainConfig.from_dict(manifest["config"])
-        params = manifest["estimators"]
-        words = WordTfidf.from_state(params["words"], {"vocabulary": _load_json(folder, "words.vocabulary.json"),
-                                                     "idf": _load_array(folder, "words.idf.npy")})
+        Analyzer(config.analyzer_config())  # validates the stemmer name and analyzer options
+        vocabulary, idf = read.strings("words.vocabulary.json"), read.array("words.idf.npy", 1)
+        _check(len(vocabulary) == len(idf), folder, "word vocabulary and idf differ in length")
+        words = WordTfidf.from_state(params["words"], {"vocabulary": vocabulary, "idf": idf})
+        n_features = len(vocabulary)
         chars = None
         if "chars" in params:
-            chars = CharNgrams.from_state(params["chars"], {
-                "vocabulary": _load_json(folder, "chars.vocabulary.json"),
-                "idf": _load_array(folder, "chars.idf.npy")})
+            vocabulary, idf = read.strings("chars.vocabulary.json"), read.array("chars.idf.npy", 1)
+            _check(len(vocabulary) == len(idf), folder, "char vocabulary and idf differ in length")
+            chars = CharNgrams.from_state(params["chars"], {"vocabulary": vocabulary, "idf": idf})
+            n_features += len(vocabulary)
+        labels = read.strings("classifier.labels.json")
+        coef, intercept = read.array("classifier.coef.npy", 2), read.array("classifier.intercept.npy", 1)
+        rows = len(labels) if len(labels) > 2 else 1
+        _check(len(labels) >= 2 and len(set(labels)) == len(labels), folder, "labels must be two or more, unique")
+        _check(coef.shape == (rows, n_features), folder,
+               f"classifier weights are {coef.shape}, the labels and vocabularies need {(rows, n_features)}")
+        _check(intercept.shape == (rows,), folder, "classifier intercepts do not match the labels")
         classifier = LinearCalibrated.from_state(params["classifier"], {
-            "classes": _load_json(folder, "classifier.labels.json"),
-            **{n: _load_array(folder, f"classifier.{n}.npy") for n in ("coef", "intercept", "sigmoid_a", "sigmoid_b")},
-        })
+            "classes": labels, "coef": coef, "intercept": intercept,
+            "temperature": read.array("classifier.temperature.npy", 1)})
         topics = None
         if "topics" in params:
+            vocabulary = read.strings("topics.vocabulary.json")
+            alpha = read.array("topics.alpha.npy", 1)
+            topic_word = read.array("topics.topic_word.npy", 2)
+            beta = read.array("topics.exp_elog_beta.npy", 2)
+            display = read.strings("topics.display.json") if read.has("topics.display.json") else None
+            _check(topic_word.shape == (len(alpha), len(vocabulary)) == beta.shape, folder,
+                   "topic arrays do not match the topic vocabulary and alpha")
+            _check(display is None or len(display) == len(vocabulary), folder,
+                   "topic display words do not match the topic vocabulary")
+            _check(bool(np.all(alpha > 0)) and bool(np.all(beta > 0)), folder, "topic parameters must be positive")
             topics = LdaTopics.from_state(params["topics"], {
-                "vocabulary": _load_json(folder, "topics.vocabulary.json"),
-                "display": (_load_json(folder, "topics.display.json")
-                            if "topics.display.json" in manifest["files"] else None),
-                **{n: _load_array(folder, f"topics.{n}.npy") for n in ("alpha", "topic_word", "exp_elog_beta")},
-            })
+                "vocabulary": vocabulary, "display": display, "alpha": alpha,
+                "topic_word": topic_word, "exp_elog_beta": beta})
     except ModelError:
         raise
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"{folder} is inconsistent: {type(exc).__name__}: {exc}") from None
-    n_features = len(words.vocabulary_) + (len(chars.vocabulary_) if chars else 0)
-    if classifier.coef_.shape != (len(classifier.classes_) if len(classifier.classes_) > 2 else 1, n_features):
-        raise ModelError(f"{folder} is inconsistent: classifier weights do not match the vocabularies")
-    if topics is not None and topics.exp_elog_beta_.shape != topics.topic_word_.shape:
-        raise ModelError(f"{folder} is inconsistent: topic arrays differ in shape")
     model = Model(config=config, words=words, chars=chars, classifier=classifier, topics=topics,
                   metrics=manifest.get("metrics", {}), training=manifest.get("training", {}))
     return model, manifest
-

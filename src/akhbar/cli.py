@@ -47,7 +47,7 @@ def _read(args, path) -> tuple[list, object]:
     from akhbar.corpus import ReadReport, read_corpus
 
     report = ReadReport()
-    docs = list(_progress(read_corpus(path, args.format, _fields(args), report), "read"))
+    docs = list(_progress(read_corpus(path, args.format, _fields(args), report, args.where), "read"))
     return docs, report
 
 
@@ -136,7 +136,8 @@ def predict_command(model_dir, texts=(), input_path=None, output=None, args=None
     with _atomic_output(output) as out:
         if input_path is not None:
             report = ReadReport()
-            docs = read_corpus(input_path, args.format if args else "auto", _fields(args) if args else None, report)
+            docs = read_corpus(input_path, args.format if args else "auto", _fields(args) if args else None,
+                               report, args.where if args else ())
             batch = []
             for doc in _progress(docs, "predict"):
                 batch.append(doc)
@@ -161,7 +162,12 @@ def _emit(predictor, docs, out, top_topics) -> int:
         row.update(res.to_dict())
         if doc.source and not res.ok:
             row["source"] = doc.source
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        line = json.dumps(row, ensure_ascii=False)
+        try:
+            line.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate (e.g. a cut emoji in an id): escape it
+            line = json.dumps(row, ensure_ascii=True)
+        out.write(line + "\n")
     return len(docs)
 
 
@@ -208,6 +214,8 @@ def _corpus_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--label-field", default="label", help="field with the label (default: label)")
     g.add_argument("--id-field", default="id", help="field with the article id (default: id)")
     g.add_argument("--date-field", default="date", help="field with the date (default: date)")
+    g.add_argument("--where", action="append", default=[], metavar="FIELD=VALUE",
+                   help="keep only records whose FIELD equals (or with !=, differs from) VALUE; repeatable")
 
 
 def build_parser() -> argparse.ArgumentParser:

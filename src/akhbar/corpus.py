@@ -8,7 +8,6 @@ printed at the end of every command that reads a corpus.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import gzip
 import io
@@ -16,6 +15,7 @@ import json
 import os
 import re
 import sys
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -86,6 +86,28 @@ class Fields:
     date: str | None = "date"
 
 
+@dataclass(frozen=True)
+class Condition:
+    """A record filter from ``--where FIELD=VALUE`` or ``--where FIELD!=VALUE``."""
+
+    field: str
+    value: str
+    equal: bool = True
+
+    @classmethod
+    def parse(cls, text: str) -> "Condition":
+        if "!=" in text:
+            name, value = text.split("!=", 1)
+            return cls(name.strip(), value, equal=False)
+        if "=" in text:
+            name, value = text.split("=", 1)
+            return cls(name.strip(), value, equal=True)
+        raise CorpusError(f"--where takes FIELD=VALUE or FIELD!=VALUE, not {text!r}")
+
+    def __call__(self, record: dict) -> bool:
+        return (_str_or_none(record.get(self.field)) == self.value) == self.equal
+
+
 class CorpusError(Exception):
     """A corpus that cannot be read at all (missing path, unknown format): one-line message."""
 
@@ -109,14 +131,22 @@ def detect_format(path: Path) -> str:
     return "text"
 
 
-def _open_text(path: Path) -> io.TextIOBase:
+def _open_text(path: Path, newline: str | None = "\n") -> io.TextIOBase:
     """Open a possibly gzipped file as UTF-8 text; undecodable bytes become U+FFFD, not a crash.
 
     Strict decoding would lose a whole file to one broken byte. Replaced characters are
     counted per record by the readers, which skip records that are mostly garbage.
     """
     raw = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+    # Lines end at "\n" only: a stray "\r" inside a scraped JSONL record must not split it.
+    # The CSV reader passes newline="" as the csv module requires.
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline=newline)
+
+
+def _damaged(exc: BaseException, lines_read: int) -> str:
+    """The message for a file that breaks off (truncated gzip, I/O error) after some records."""
+    reason = "truncated" if isinstance(exc, EOFError) else (getattr(exc, "strerror", None) or str(exc))
+    return f"file is damaged ({reason}); the {lines_read} line(s) before this point were read"
 
 
 def _broken(text: str) -> bool:
@@ -137,7 +167,10 @@ def _str_or_none(value) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
-def _make_document(record: dict, fields: Fields, place: str, report: ReadReport) -> Document | None:
+def _make_document(record: dict, fields: Fields, place: str, report: ReadReport,
+                   where: tuple = ()) -> Document | None:
+    if where and not all(cond(record) for cond in where):
+        return None
     text = record.get(fields.text)
     if not isinstance(text, str):
         what = "missing" if text is None else f"not a string ({type(text).__name__})"
@@ -157,59 +190,76 @@ def _make_document(record: dict, fields: Fields, place: str, report: ReadReport)
                     date=get(fields.date), source=place)
 
 
-def read_jsonl(path: Path, fields: Fields, report: ReadReport) -> Iterator[Document]:
+def read_jsonl(path: Path, fields: Fields, report: ReadReport, where: tuple = ()) -> Iterator[Document]:
     for file in _files(path, (".jsonl", ".jsonl.gz", ".json", ".json.gz")):
-        with _open_text(file) as handle:
-            for lineno, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                place = f"{file}:{lineno}"
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    report.skip(place, f"not valid JSON ({exc.msg})")
-                    continue
-                if not isinstance(record, dict):
-                    report.skip(place, f"a JSON {type(record).__name__}, not an object")
-                    continue
-                doc = _make_document(record, fields, place, report)
-                if doc is not None:
-                    yield doc
+        lineno = 0
+        try:
+            with _open_text(file) as handle:
+                for lineno, line in enumerate(handle, 1):
+                    if not line.strip():
+                        continue
+                    place = f"{file}:{lineno}"
+                    try:
+                        record = json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        report.skip(place, f"not valid JSON ({exc.msg})")
+                        continue
+                    except RecursionError:
+                        report.skip(place, "JSON nested too deeply")
+                        continue
+                    if not isinstance(record, dict):
+                        report.skip(place, f"a JSON {type(record).__name__}, not an object")
+                        continue
+                    doc = _make_document(record, fields, place, report, where)
+                    if doc is not None:
+                        yield doc
+        except (EOFError, OSError, zlib.error) as exc:
+            report.skip(f"{file}:{lineno + 1}", _damaged(exc, lineno))
 
 
-def read_csv(path: Path, fields: Fields, report: ReadReport, delimiter: str = ",") -> Iterator[Document]:
+def read_csv(path: Path, fields: Fields, report: ReadReport, where: tuple = (),
+             delimiter: str = ",") -> Iterator[Document]:
     csv.field_size_limit(2**31 - 1)
     for file in _files(path, (".csv", ".csv.gz", ".tsv", ".tsv.gz")):
-        with _open_text(file) as handle:
-            reader = csv.reader(handle, delimiter=delimiter)
-            try:
-                header = next(reader)
-            except StopIteration:
-                report.skip(f"{file}:1", "empty file, no header")
-                continue
-            if fields.text not in header:
-                report.skip(f"{file}:1", f"no column {fields.text!r} in the header {header}")
-                continue
-            while True:
-                try:
-                    row = next(reader)
-                except StopIteration:
-                    break
-                except csv.Error as exc:
-                    report.skip(f"{file}:{reader.line_num}", f"malformed CSV ({exc})")
-                    continue
-                place = f"{file}:{reader.line_num}"
-                if not row:
-                    continue
-                if len(row) != len(header):
-                    report.skip(place, f"{len(row)} columns where the header has {len(header)}")
-                    continue
-                doc = _make_document(dict(zip(header, row)), fields, place, report)
-                if doc is not None:
-                    yield doc
+        reader = None
+        try:
+            with _open_text(file, newline="") as handle:
+                reader = csv.reader(handle, delimiter=delimiter)
+                yield from _csv_rows(file, reader, fields, report, where)
+        except (EOFError, OSError, zlib.error) as exc:
+            report.skip(f"{file}:{(reader.line_num if reader else 0) + 1}",
+                        _damaged(exc, reader.line_num if reader else 0))
 
 
-def read_folder(path: Path, fields: Fields, report: ReadReport) -> Iterator[Document]:
+def _csv_rows(file, reader, fields, report, where):
+    try:
+        header = next(reader)
+    except StopIteration:
+        report.skip(f"{file}:1", "empty file, no header")
+        return
+    if fields.text not in header:
+        report.skip(f"{file}:1", f"no column {fields.text!r} in the header {header}")
+        return
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            report.skip(f"{file}:{reader.line_num}", f"malformed CSV ({exc})")
+            continue
+        place = f"{file}:{reader.line_num}"
+        if not row:
+            continue
+        if len(row) != len(header):
+            report.skip(place, f"{len(row)} columns where the header has {len(header)}")
+            continue
+        doc = _make_document(dict(zip(header, row)), fields, place, report, where)
+        if doc is not None:
+            yield doc
+
+
+def read_folder(path: Path, fields: Fields, report: ReadReport, where: tuple = ()) -> Iterator[Document]:
     """SANAD's layout: ``ROOT/<label>/<article>.txt``; the label is the folder name."""
     for file in _files(path, (".txt",)):
         label = file.parent.name if file.parent != path else None
@@ -220,7 +270,7 @@ def read_folder(path: Path, fields: Fields, report: ReadReport) -> Iterator[Docu
             report.skip(str(file), f"cannot read ({exc.strerror})")
             continue
         doc = _make_document({"text": text, "label": label, "id": file.stem},
-                             Fields(), str(file), report)
+                             Fields(), str(file), report, where)
         if doc is not None:
             yield doc
 
@@ -233,7 +283,7 @@ _TAG_RES = {
 }
 
 
-def read_ant(path: Path, fields: Fields, report: ReadReport) -> Iterator[Document]:
+def read_ant(path: Path, fields: Fields, report: ReadReport, where: tuple = ()) -> Iterator[Document]:
     """ANT's tagged format: ``<DOC><TITLE>…</TITLE><TEXT>…</TEXT></DOC>``, one or many a file.
 
     Tags are matched case-insensitively; a missing label tag falls back to the parent folder's
@@ -260,12 +310,12 @@ def read_ant(path: Path, fields: Fields, report: ReadReport) -> Iterator[Documen
                 if match:
                     record[name] = match.group(2).strip()
             record.setdefault("label", folder_label)
-            doc = _make_document(record, Fields(), f"{file}:{lineno}", report)
+            doc = _make_document(record, Fields(), f"{file}:{lineno}", report, where)
             if doc is not None:
                 yield doc
 
 
-def read_text(path: Path, fields: Fields, report: ReadReport) -> Iterator[Document]:
+def read_text(path: Path, fields: Fields, report: ReadReport, where: tuple = ()) -> Iterator[Document]:
     """A plain text file (or a folder of them) is one article per file, with no label."""
     for file in _files(path, (".txt",)):
         try:
@@ -274,14 +324,17 @@ def read_text(path: Path, fields: Fields, report: ReadReport) -> Iterator[Docume
         except OSError as exc:
             report.skip(str(file), f"cannot read ({exc.strerror})")
             continue
-        doc = _make_document({"text": text, "id": file.stem}, Fields(), str(file), report)
+        doc = _make_document({"text": text, "id": file.stem}, Fields(), str(file), report, where)
         if doc is not None:
             yield doc
 
 
 def read_corpus(path: str | os.PathLike, format: str = "auto", fields: Fields | None = None,
-                report: ReadReport | None = None) -> Iterator[Document]:
+                report: ReadReport | None = None, where=()) -> Iterator[Document]:
     """Stream the documents of a corpus at *path*.
+
+    *where* holds :class:`Condition` filters (or ``"FIELD=VALUE"`` strings) that every record
+    must pass, e.g. ``["split=train"]`` or ``["outlet!=BBC"]``; filtered records are not problems.
 
     Raises :class:`CorpusError` at once for a missing path or an unknown format; malformed
     records inside a readable corpus are skipped and logged in *report*.
@@ -295,20 +348,17 @@ def read_corpus(path: str | os.PathLike, format: str = "auto", fields: Fields | 
         raise CorpusError(f"corpus not found: {path}")
     if not os.access(path, os.R_OK):
         raise CorpusError(f"corpus not readable (permission denied): {path}")
+    where = tuple(c if isinstance(c, Condition) else Condition.parse(c) for c in where)
     fmt = detect_format(path) if format == "auto" else format
     readers = {
         "jsonl": read_jsonl, "csv": read_csv, "folder": read_folder, "ant": read_ant,
         "text": read_text,
-        "tsv": lambda p, f, r: read_csv(p, f, r, delimiter="\t"),
+        "tsv": lambda p, f, r, w: read_csv(p, f, r, w, delimiter="\t"),
     }
-    return _counted(readers[fmt](path, fields, report), report)
+    return _counted(readers[fmt](path, fields, report, where), report)
 
 
 def _counted(docs: Iterator[Document], report: ReadReport) -> Iterator[Document]:
     for doc in docs:
         report.read += 1
         yield doc
-
-
-def check_encoding(name: str) -> None:
-    codecs.lookup(name)

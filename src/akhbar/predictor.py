@@ -22,13 +22,12 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from akhbar.bundle import load_model
-from akhbar.text import arabic_share, normalize
+from akhbar.text import arabic_share, normalize, strip_html
 
 MAX_CHARS = 200_000
 """Articles longer than this are cut (with a warning): no news article is near it, and it bounds
 the time and memory one pasted file can take."""
 
-_TAG_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[a-zA-Z/!][^<>]{0,2000}>", re.DOTALL | re.IGNORECASE)
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 MIN_ARABIC_SHARE = 0.2
@@ -81,11 +80,15 @@ def clean_input(item) -> tuple[str, list[str]]:
         warnings.append("broken characters (lone surrogates) removed")
     if "\ufffd" in text:
         warnings.append(f"{text.count(chr(0xFFFD))} broken character(s) (U+FFFD) in the text")
-    if "<" in text and _TAG_RE.search(text):
-        text = html.unescape(_TAG_RE.sub(" ", text))
-        warnings.append("HTML markup removed")
-    elif "&" in text:
-        text = html.unescape(text)
+    if "<" in text:
+        text, found = strip_html(text)
+        if found:
+            warnings.append("HTML markup removed")
+    if "&" in text:
+        unescaped = html.unescape(text)
+        if unescaped != text:
+            text = unescaped
+            warnings.append("HTML entities decoded")
     if _CONTROL_RE.search(text):
         text = _CONTROL_RE.sub(" ", text)
         warnings.append("control characters removed")
@@ -142,7 +145,7 @@ class Predictor:
         return self.predict([text], **kwargs)[0]
 
     def _predict_batch(self, texts, start, stop, results, top_topics, top_terms):
-        good, normalized, warnings = [], [], []
+        good, cleaned, normalized, warnings = [], [], [], []
         for i in range(start, stop):
             try:
                 text, warns = clean_input(texts[i])
@@ -151,13 +154,14 @@ class Predictor:
                 continue
             norm = normalize(text)
             good.append(i)
+            cleaned.append(text)
             normalized.append(norm)
             warnings.append(warns)
         if not good:
             return
         model = self.model
         tokens = [self._analyzer.tokens_from_normalized(t) for t in normalized]
-        X = model.features(normalized, tokens)
+        X = model.features(cleaned, tokens)
         proba = model.classifier.predict_proba(X)
         best = np.argmax(proba, axis=1)
         theta = model.topics.transform(tokens) if model.topics is not None else None

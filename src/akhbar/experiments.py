@@ -1,0 +1,378 @@
+"""Benchmarks: akhbar's default against the plain scikit-learn/gensim route, in one run.
+
+    python -m akhbar.experiments classify --data ../shared/data --out experiments/
+    python -m akhbar.experiments memory --data ../shared/data --out experiments/
+
+``classify`` runs the three standard evaluations of ``../shared/data/README.md`` (ant2 random
+split, ant2 cross-outlet with BBC held out, ant2 → ant1 transfer on the five shared labels). For
+each it trains and tests the *baseline* (``TfidfVectorizer()`` + ``LinearSVC()`` on title and text,
+plus gensim ``LdaMulticore`` with 30 topics and 3 passes on the same texts, as a user gluing the
+libraries by hand would) and *akhbar* (``akhbar.train`` with its defaults, saved, reloaded). Each
+system is trained in its own forked process so its peak memory can be read from the kernel
+(``ru_maxrss`` of the process plus its largest child); both run on the same machine in the same
+run, and every speed and memory figure is reported beside its ratio to the baseline.
+
+``memory`` streams ``akhbar predict --input … --output …`` over JSONL files of growing size,
+built at run time by repeating the shared corpora (nothing is written into the project), and
+records the peak memory of each run: flat memory is what streaming means.
+
+Outputs are ``NAME.md`` and ``NAME.json`` in ``--out``; machine details are recorded with them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import multiprocessing as mp
+import os
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from akhbar.corpus import Document
+
+SHARED_LABELS = ["culture", "economy", "internationalNews", "sport", "technology"]
+EVALUATIONS = ("ant2-random", "ant2-cross-outlet", "ant2-to-ant1")
+
+
+# --- data ------------------------------------------------------------------------------------------
+
+
+def _read(path: Path) -> list[dict]:
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def _docs(records) -> list[Document]:
+    return [Document(text=r["text"], title=r.get("title"), label=r.get("label"), id=r.get("id")) for r in records]
+
+
+def _sample(records: list, n: int | None, seed: int) -> list:
+    if n is None or n >= len(records):
+        return records
+    return random.Random(seed).sample(records, n)
+
+
+def load_evaluation(name: str, data: Path, train_sample: int | None = None, test_sample: int | None = None,
+                    seed: int = 0) -> tuple[list[Document], list[Document], list[str] | None]:
+    """(train docs, test docs, labels the macro average runs over) for a standard evaluation."""
+    ant2 = _read(data / "ant2.jsonl.gz")
+    if name == "ant2-random":
+        train = [r for r in ant2 if r["split"] == "train"]
+        test = [r for r in ant2 if r["split"] == "test"]
+        labels = None
+    elif name == "ant2-cross-outlet":
+        train = [r for r in ant2 if r["outlet"] != "BBC"]
+        test = [r for r in ant2 if r["outlet"] == "BBC"]
+        labels = None
+    elif name == "ant2-to-ant1":
+        train = ant2
+        test = [r for r in _read(data / "ant1.jsonl.gz") if r["label"] in SHARED_LABELS]
+        labels = SHARED_LABELS
+    else:
+        raise ValueError(f"unknown evaluation {name!r}; choose from {', '.join(EVALUATIONS)}")
+    return (_docs(_sample(train, train_sample, seed)), _docs(_sample(test, test_sample, seed + 1)), labels)
+
+
+# --- measuring in a child process -----------------------------------------------------------------
+
+
+def _peak_mb() -> float:
+    """Peak resident memory of this process plus its largest child, in MB (Linux: KB units)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + kids) / 1024
+
+
+def _in_child(fn, *args):
+    """Run fn(*args) in a forked process; return its result with the process's peak memory."""
+    ctx = mp.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+
+    def target():
+        try:
+            result = fn(*args)
+            result["peak_memory_mb"] = round(_peak_mb(), 1)
+            send.send(("ok", result))
+        except BaseException as exc:  # pragma: no cover - reported to the parent
+            send.send(("error", f"{type(exc).__name__}: {exc}"))
+        finally:
+            send.close()
+
+    proc = ctx.Process(target=target)
+    proc.start()
+    send.close()
+    status, payload = receive.recv()
+    proc.join()
+    if status != "ok":
+        raise RuntimeError(payload)
+    return payload
+
+
+def _metrics(y_true, y_pred, labels):
+    from akhbar.train import evaluate_predictions
+
+    m = evaluate_predictions(y_true, y_pred, labels)
+    return {"accuracy": round(m["accuracy"], 4), "macro_f1": round(m["macro_f1"], 4),
+            "per_label_f1": {k: round(v["f1"], 4) for k, v in m["per_label"].items()}}
+
+
+def _latency_ms(predict_one, texts, n=200) -> float:
+    times = []
+    for text in (texts * (n // max(len(texts), 1) + 1))[:n]:
+        t = time.perf_counter()
+        predict_one(text)
+        times.append(time.perf_counter() - t)
+    return round(1000 * statistics.median(times), 3)
+
+
+def baseline_job(train, test, labels, topics: int, passes: int, seed: int) -> dict:
+    """TfidfVectorizer + LinearSVC, and gensim LdaMulticore, as a user would glue them."""
+    from gensim.corpora import Dictionary
+    from gensim.models import LdaMulticore
+    from gensim.utils import simple_preprocess
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.svm import LinearSVC
+
+    texts = [d.full_text for d in train]
+    t0 = time.perf_counter()
+    vec = TfidfVectorizer()
+    svm = LinearSVC(random_state=seed).fit(vec.fit_transform(texts), [d.label for d in train])
+    t_cls = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    if topics:
+        tokens = [simple_preprocess(t) for t in texts]
+        dictionary = Dictionary(tokens)
+        dictionary.filter_extremes(no_below=5, no_above=0.5)
+        LdaMulticore([dictionary.doc2bow(t) for t in tokens], id2word=dictionary, num_topics=topics,
+                     passes=passes, workers=1, random_state=seed)
+    t_lda = time.perf_counter() - t1
+    test_texts = [d.full_text for d in test]
+    t2 = time.perf_counter()
+    pred = svm.predict(vec.transform(test_texts))
+    t_pred = time.perf_counter() - t2
+    return {
+        "train_seconds": round(t_cls + t_lda, 2), "classifier_seconds": round(t_cls, 2),
+        "topics_seconds": round(t_lda, 2),
+        "predict_docs_per_second": round(len(test) / t_pred, 1),
+        "latency_ms": _latency_ms(lambda t: svm.predict(vec.transform([t])), test_texts[:50]),
+        **_metrics([d.label for d in test], list(pred), labels),
+    }
+
+
+def akhbar_job(train, test, labels, config_values: dict) -> dict:
+    """akhbar.train with the defaults (plus *config_values*), saved, reloaded, predicting."""
+    import akhbar
+    from akhbar.bundle import save
+    from akhbar.train import TrainConfig, train as fit
+
+    t0 = time.perf_counter()
+    model = fit(train, TrainConfig.from_dict(config_values))
+    t_train = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        path = save(model, Path(tmp) / "model")
+        size = sum(f.stat().st_size for f in path.iterdir())
+        t1 = time.perf_counter()
+        predictor = akhbar.load(path)
+        t_load = time.perf_counter() - t1
+    test_texts = [d.full_text for d in test]
+    t2 = time.perf_counter()
+    results = predictor.predict(test_texts)
+    t_pred = time.perf_counter() - t2
+    pred = [r.label if r.label is not None else "<error>" for r in results]
+    return {
+        "train_seconds": round(t_train, 2), "stage_seconds": model.training.get("stage_seconds"),
+        "predict_docs_per_second": round(len(test) / t_pred, 1),
+        "latency_ms": _latency_ms(predictor.predict_one, test_texts[:50]),
+        "model_mb": round(size / 2**20, 2), "load_seconds": round(t_load, 3),
+        **_metrics([d.label for d in test], pred, labels),
+    }
+
+
+def machine() -> dict:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = None
+    try:
+        mem = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
+    except (ValueError, OSError):
+        pass
+    import gensim
+    import sklearn
+
+    from akhbar import __version__
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": mem, "python": platform.python_version(),
+            "platform": platform.platform(), "numpy": np.__version__, "scikit-learn": sklearn.__version__,
+            "gensim": gensim.__version__, "akhbar": __version__}
+
+
+def _ratio(a, b):
+    return round(a / b, 2) if a and b else None
+
+
+def run_classify(data: Path, out: Path, evaluations=EVALUATIONS, train_sample=None, test_sample=None,
+                 config_values=None, baseline_topics=30, seed=0, name="classify") -> dict:
+    """Run every evaluation for both systems; write ``out/NAME.md`` and ``out/NAME.json``."""
+    config_values = dict(config_values or {})
+    rows = []
+    for ev in evaluations:
+        train, test, labels = load_evaluation(ev, data, train_sample, test_sample, seed)
+        print(f"[{ev}] {len(train)} train / {len(test)} test documents", file=sys.stderr)
+        base = _in_child(baseline_job, train, test, labels, baseline_topics, 3, seed)
+        print(f"[{ev}] baseline macro-F1 {base['macro_f1']}", file=sys.stderr)
+        ours = _in_child(akhbar_job, train, test, labels, config_values)
+        print(f"[{ev}] akhbar macro-F1 {ours['macro_f1']}", file=sys.stderr)
+        ratios = {
+            "train_time": _ratio(ours["train_seconds"], base["train_seconds"]),
+            "throughput": _ratio(ours["predict_docs_per_second"], base["predict_docs_per_second"]),
+            "latency": _ratio(ours["latency_ms"], base["latency_ms"]),
+            "peak_memory": _ratio(ours["peak_memory_mb"], base["peak_memory_mb"]),
+        }
+        rows.append({"evaluation": ev, "train_documents": len(train), "test_documents": len(test),
+                     "baseline": base, "akhbar": ours, "akhbar_over_baseline": ratios})
+    result = {"created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine(),
+              "config": config_values or "defaults", "train_sample": train_sample,
+              "test_sample": test_sample, "results": rows}
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (out / f"{name}.md").write_text(render_classify(result), encoding="utf-8")
+    return result
+
+
+def render_classify(result: dict) -> str:
+    m = result["machine"]
+    lines = [f"# Classification benchmark ({result['created']})", "",
+             f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; Python {m['python']}, "
+             f"numpy {m['numpy']}, scikit-learn {m['scikit-learn']}, gensim {m['gensim']}, akhbar {m['akhbar']}.",
+             f"akhbar config: {result['config']}. Samples: train {result['train_sample'] or 'all'}, "
+             f"test {result['test_sample'] or 'all'}.", "",
+             "| evaluation | system | macro-F1 | accuracy | train s | predict docs/s | latency ms | peak MB | model MB | load s |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for row in result["results"]:
+        for system in ("baseline", "akhbar"):
+            r = row[system]
+            lines.append(f"| {row['evaluation']} | {system} | {r['macro_f1']:.4f} | {r['accuracy']:.4f} | "
+                         f"{r['train_seconds']} | {r['predict_docs_per_second']} | {r['latency_ms']} | "
+                         f"{r['peak_memory_mb']} | {r.get('model_mb', '')} | {r.get('load_seconds', '')} |")
+        q = row["akhbar_over_baseline"]
+        lines.append(f"| {row['evaluation']} | **akhbar / baseline** | | | {q['train_time']}× | "
+                     f"{q['throughput']}× | {q['latency']}× | {q['peak_memory']}× | | |")
+    lines += ["", "Per-label F1:", "", "| evaluation | system | " + " | ".join(_all_labels(result)) + " |",
+              "|---|---|" + "---:|" * len(_all_labels(result))]
+    for row in result["results"]:
+        for system in ("baseline", "akhbar"):
+            f1 = row[system]["per_label_f1"]
+            lines.append(f"| {row['evaluation']} | {system} | "
+                         + " | ".join(f"{f1[k]:.3f}" if k in f1 else "" for k in _all_labels(result)) + " |")
+    lines += ["", "Baseline: `TfidfVectorizer()` + `LinearSVC()` on title + text, and gensim `LdaMulticore` "
+              "(30 topics, 3 passes) on `simple_preprocess` tokens; its train time is both together. akhbar: "
+              "`akhbar.train` defaults (classifier and topic model), saved and reloaded before predicting. "
+              "Throughput is the full `predict()` (label, probabilities, topics, terms) against the baseline's "
+              "`transform + predict`; latency is the median of single-article calls; peak memory is the "
+              "training process plus its largest child.", ""]
+    return "\n".join(lines)
+
+
+def _all_labels(result) -> list[str]:
+    labels = set()
+    for row in result["results"]:
+        for system in ("baseline", "akhbar"):
+            labels |= set(row[system]["per_label_f1"])
+    return sorted(labels)
+
+
+# --- memory while streaming ------------------------------------------------------------------------
+
+
+def _write_repeated(data: Path, path: Path, n: int) -> None:
+    """n JSONL articles made by cycling through the shared corpora (ids made unique)."""
+    pool = _read(data / "ant2.jsonl.gz") + _read(data / "saudinewsnet.jsonl.gz")
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(n):
+            r = pool[i % len(pool)]
+            f.write(json.dumps({"id": f"{i}", "title": r.get("title") or "", "text": r["text"]},
+                               ensure_ascii=False) + "\n")
+
+
+def run_memory(data: Path, out: Path, model: Path, sizes=(10_000, 100_000, 1_000_000), name="memory") -> dict:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            src, dst = Path(tmp) / f"in-{n}.jsonl", Path(tmp) / f"out-{n}.jsonl"
+            _write_repeated(data, src, n)
+            cmd = [sys.executable, "-c",
+                   "import resource, sys; from akhbar.cli import main; code = main(sys.argv[1:]); "
+                   "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(code)",
+                   "predict", "--model", str(model), "--input", str(src), "--output", str(dst), "--top-topics", "3"]
+            t = time.perf_counter()
+            proc = subprocess.run(cmd, capture_output=True, text=True)
+            seconds = time.perf_counter() - t
+            if proc.returncode != 0:
+                raise RuntimeError(proc.stderr)
+            peak_kb = int(proc.stderr.strip().splitlines()[-1])
+            with open(dst, encoding="utf-8") as f:
+                lines = sum(1 for _ in f)
+            rows.append({"articles": n, "input_mb": round(src.stat().st_size / 2**20, 1),
+                         "output_lines": lines, "peak_memory_mb": round(peak_kb / 1024, 1),
+                         "seconds": round(seconds, 1), "docs_per_second": round(n / seconds, 1)})
+            print(f"[memory] {rows[-1]}", file=sys.stderr)
+            src.unlink()
+            dst.unlink()
+    result = {"created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine(), "model": str(model),
+              "results": rows}
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    lines = [f"# Streaming memory of `akhbar predict --input … --output …` ({result['created']})", "",
+             f"Machine: {result['machine']['cpu']}, {result['machine']['cores']} cores. Input: JSONL built at "
+             "run time by cycling through ant2 + SaudiNewsNet articles (not kept).", "",
+             "| articles | input MB | output lines | peak memory MB | seconds | docs/s |", "|---:|---:|---:|---:|---:|---:|"]
+    lines += [f"| {r['articles']:,} | {r['input_mb']} | {r['output_lines']:,} | {r['peak_memory_mb']} | "
+              f"{r['seconds']} | {r['docs_per_second']} |" for r in rows]
+    (out / f"{name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return result
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m akhbar.experiments", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("classify", help="baseline vs akhbar on the standard evaluations")
+    p.add_argument("--data", default=os.environ.get("AKHBAR_DATA", "../shared/data"))
+    p.add_argument("--out", default="experiments")
+    p.add_argument("--evaluations", nargs="+", default=list(EVALUATIONS), choices=EVALUATIONS)
+    p.add_argument("--train-sample", type=int)
+    p.add_argument("--test-sample", type=int)
+    p.add_argument("--config", help="JSON of TrainConfig overrides (default: none, the defaults)")
+    p.add_argument("--name", default="classify")
+    p = sub.add_parser("memory", help="peak memory of streaming predict as the input grows")
+    p.add_argument("--data", default=os.environ.get("AKHBAR_DATA", "../shared/data"))
+    p.add_argument("--out", default="experiments")
+    p.add_argument("--model", required=True)
+    p.add_argument("--sizes", nargs="+", type=int, default=[10_000, 100_000, 1_000_000])
+    p.add_argument("--name", default="memory")
+    args = parser.parse_args(argv)
+    if args.command == "classify":
+        config = json.loads(args.config) if args.config else {}
+        run_classify(Path(args.data), Path(args.out), args.evaluations, args.train_sample, args.test_sample,
+                     config, name=args.name)
+    else:
+        run_memory(Path(args.data), Path(args.out), Path(args.model), args.sizes, name=args.name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

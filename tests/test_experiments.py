@@ -1,0 +1,45 @@
+"""The benchmark harness on a small sample of the real corpora, so it cannot rot.
+
+The full run is not a test (it takes minutes); this checks that every evaluation loads, both
+systems train and predict, and the tables carry every figure the issue asks for.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from akhbar.experiments import EVALUATIONS, load_evaluation, run_classify
+
+
+@pytest.mark.slow
+def test_classify_benchmark_on_a_sample(shared_data, tmp_path):
+    result = run_classify(shared_data, tmp_path, EVALUATIONS, train_sample=500, test_sample=150,
+                          config_values={"topics": 5, "lda_passes": 2}, baseline_topics=5, name="small")
+    assert (tmp_path / "small.md").exists()
+    assert json.loads((tmp_path / "small.json").read_text(encoding="utf-8")) == json.loads(json.dumps(result))
+    assert [r["evaluation"] for r in result["results"]] == list(EVALUATIONS)
+    for row in result["results"]:
+        for system in ("baseline", "akhbar"):
+            r = row[system]
+            assert 0 < r["macro_f1"] <= 1 and 0 < r["accuracy"] <= 1
+            assert r["train_seconds"] > 0 and r["predict_docs_per_second"] > 0 and r["peak_memory_mb"] > 0
+        assert row["akhbar"]["model_mb"] > 0 and row["akhbar"]["load_seconds"] > 0
+        assert all(v is not None for v in row["akhbar_over_baseline"].values())
+    transfer = result["results"][2]
+    assert set(transfer["akhbar"]["per_label_f1"]) == {"culture", "economy", "internationalNews", "sport", "technology"}
+    text = (tmp_path / "small.md").read_text(encoding="utf-8")
+    assert "akhbar / baseline" in text and "ant2-cross-outlet" in text
+
+
+def test_evaluations_split_as_documented(shared_data):
+    train, test, labels = load_evaluation("ant2-cross-outlet", shared_data, train_sample=300, test_sample=100)
+    assert len(train) == 300 and len(test) == 100
+    assert all(d.id.startswith("BB-") for d in test)  # ANT ids carry the outlet
+    assert not any(d.id.startswith("BB-") for d in train)
+    _, test, labels = load_evaluation("ant2-to-ant1", shared_data, test_sample=200)
+    assert labels == ["culture", "economy", "internationalNews", "sport", "technology"]
+    assert {d.label for d in test} <= set(labels)
+    with pytest.raises(ValueError, match="unknown evaluation"):
+        load_evaluation("nope", shared_data)
