@@ -108,3 +108,17 @@ def test_model_without_topics(seed_docs, tmp_path):
     assert model.topics is None and model.chars is None
     p = akhbar.load(save(model, tmp_path / "m")).predict([seed_docs[3].full_text])[0]
     assert p.topics == [] and p.label is not None
+
+
+def test_temperature_is_not_driven_to_zero_by_a_perfect_small_validation():
+    from scipy.special import softmax
+
+    from akhbar.classify import fit_temperature
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 20)
+    scores = rng.normal(-1, 0.2, (20, 3))
+    scores[np.arange(20), y] = 1.0  # every article right, by a clear margin
+    t = fit_temperature(scores, y)
+    top = softmax(scores / t, axis=1).max(axis=1)
+    assert 0.9 < top.min() and top.max() < 0.999  # confident, not certain
