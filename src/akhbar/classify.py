@@ -102,7 +102,12 @@ class LinearCalibrated(ClassifierMixin, BaseEstimator):
         return self
 
     def decision_function(self, X) -> np.ndarray:
-        scores = np.asarray(X @ self.coef_.T, dtype=np.float64) + self.intercept_
+        # A C-ordered transposed copy, made once: scipy would copy a transposed view on every
+        # product, which for one article costs more than the product itself.
+        coef_t = getattr(self, "_coef_t", None)
+        if coef_t is None or coef_t.shape[::-1] != self.coef_.shape:
+            coef_t = self._coef_t = np.ascontiguousarray(self.coef_.T)
+        scores = np.asarray(X @ coef_t, dtype=np.float64) + self.intercept_
         return scores[:, 0] if scores.shape[1] == 1 else scores
 
     def predict_proba(self, X) -> np.ndarray:

@@ -189,18 +189,47 @@ class CharNgrams(TransformerMixin, BaseEstimator):
 
     def _prepare(self):
         self._gram_index = {g: i for i, g in enumerate(self.vocabulary_)}
+        self._idf_cast = np.asarray(self.idf_, dtype=self.dtype)
+        self._row_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def transform(self, normalized: Sequence[str]):
         words_matrix, words = self._word_counts(normalized)
-        incidence = self._incidence(words, self._gram_index, grow=False)
-        return self._weigh(words_matrix @ incidence)
+        return self._weigh(words_matrix @ self._cached_incidence(words))
+
+    def _cached_incidence(self, words: list[str]) -> sp.csr_matrix:
+        """Incidence rows of known n-grams per word, from a per-model cache of word rows.
+
+        News reuses its words: after a few thousand articles nearly every word's row is cached,
+        and transform does no per-character work. Dict reads and writes are atomic in CPython,
+        so threads sharing one model need no lock (a race only computes a row twice).
+        """
+        cache, index = self._row_cache, self._gram_index
+        rows = []
+        for word in words:
+            row = cache.get(word)
+            if row is None:
+                counts: dict[int, int] = {}
+                for gram in self._grams(word):
+                    j = index.get(gram)
+                    if j is not None:
+                        counts[j] = counts.get(j, 0) + 1
+                row = (np.fromiter(counts, np.int32, len(counts)),
+                       np.fromiter(counts.values(), np.float32, len(counts)))
+                if len(cache) < 500_000:
+                    cache[word] = row
+            rows.append(row)
+        lengths = np.fromiter((len(r[0]) for r in rows), dtype=np.int64, count=len(rows))
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        indices = np.concatenate([r[0] for r in rows]) if rows else np.zeros(0, np.int32)
+        data = np.concatenate([r[1] for r in rows]) if rows else np.zeros(0, np.float32)
+        return sp.csr_matrix((data, indices, indptr), shape=(len(words), len(self._gram_index)))
 
     def _weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         counts = counts.tocsr().astype(self.dtype)
         if self.sublinear_tf:
             np.log(counts.data, out=counts.data)
             counts.data += 1
-        counts = counts @ sp.diags(self.idf_.astype(self.dtype))
+        counts.data *= self._idf_cast[counts.indices]
         return normalize_rows(counts)
 
     def get_state(self) -> dict:
@@ -215,13 +244,28 @@ class CharNgrams(TransformerMixin, BaseEstimator):
         return self
 
 
+def _row_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """Sum *values* (1-D or 2-D along axis 0) over the CSR row segments given by *indptr*.
+
+    ``np.add.reduceat`` over the non-empty rows' starts: no sparse matrix is built, which for
+    one-article batches costs more than the arithmetic.
+    """
+    n = len(indptr) - 1
+    out = np.zeros((n,) + values.shape[1:], dtype=np.float64)
+    nonempty = np.flatnonzero(np.diff(indptr) > 0)
+    if nonempty.size:
+        out[nonempty] = np.add.reduceat(values, indptr[nonempty], axis=0)
+    return out
+
+
 def normalize_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
     """L2-normalize the rows of a CSR matrix in place (zero rows stay zero)."""
     matrix = matrix.tocsr()
-    sq = np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel()
-    norms = np.sqrt(sq, dtype=np.float64)
+    data = matrix.data.astype(np.float64)
+    norms = np.sqrt(_row_sums(data * data, matrix.indptr))
     norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags((1.0 / norms).astype(matrix.dtype)) @ matrix)
+    matrix.data = (data / np.repeat(norms, np.diff(matrix.indptr))).astype(matrix.dtype)
+    return matrix
 
 
 # --- LDA -------------------------------------------------------------------------------------------
@@ -350,8 +394,7 @@ class LdaTopics(TransformerMixin, BaseEstimator):
             g = gamma[rows_in]
             exp_theta = np.exp(_dirichlet_expectation(g))
             phinorm = np.einsum("ij,ij->i", exp_theta[row_of], beta_nz) + 1e-100
-            weighted = sp.csr_matrix((sub.data / phinorm, sub.indices, sub.indptr), shape=sub.shape)
-            new = alpha[None, :] + exp_theta * (weighted @ beta)
+            new = alpha[None, :] + exp_theta * _row_sums(beta_nz * (sub.data / phinorm)[:, None], sub.indptr)
             change = np.abs(new - g).mean(axis=1)
             gamma[rows_in[live]] = new[live]
             live &= change >= self.infer_tol
