@@ -25,7 +25,6 @@ import math
 import os
 import pickle
 import shutil
-import time
 from pathlib import Path
 
 import numpy as np
@@ -253,13 +252,11 @@ def test_arabic_after_a_long_english_preamble_is_labelled(predictor):
     assert_labelled(result, predictor.labels)
 
 
-def test_unclosed_html_comments_do_not_take_quadratic_time(predictor):
+def test_unclosed_html_comments_are_cut_to_the_end(predictor):
+    # (linear time is checked structurally in test_text.py; no timing in unit tests)
     text = ARTICLE + "<!--" * 15_000
-    started = time.perf_counter()
     result = predictor.predict([text])[0]
-    elapsed = time.perf_counter() - started
-    assert result.ok
-    assert elapsed < 1.0, f"{elapsed:.1f} s for {len(text)} characters"
+    assert result.ok and "HTML markup removed" in result.warnings
 
 
 def test_bare_string_is_refused_with_a_hint(predictor):

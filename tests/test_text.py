@@ -653,3 +653,59 @@ def test_arabic_share(raw, expected):
 def test_arabic_share_mixed_is_between():
     share = arabic_share("قال الوزير إن the economy سينمو")
     assert 0.0 < share < 1.0
+
+
+# --- strip_html and char_view (added with the hostile-input fixes) ----------------------------------
+
+from akhbar.text import char_view, strip_html  # noqa: E402
+
+
+@pytest.mark.parametrize("raw, expected, found", [
+    ("<p>خبر</p>", " خبر ", True),
+    ("قبل<script>var x = 1 < 2;</script>بعد", "قبل بعد", True),
+    ("قبل<!-- تعليق -->بعد", "قبل بعد", True),
+    ("قبل<!-- لم يغلق", "قبل ", True),
+    ("<STYLE>p{}</STYLE>نص", " نص", True),
+    ("1 < 2 و 3 > 2", "1 < 2 و 3 > 2", False),
+    ("a<b", "a<b", False),
+    ("بلا وسوم", "بلا وسوم", False),
+])
+def test_strip_html(raw, expected, found):
+    assert strip_html(raw) == (expected, found)
+
+
+class _CountingPattern:
+    """Wraps a compiled pattern and records where each search starts."""
+
+    def __init__(self, pattern):
+        self.pattern, self.starts = pattern, []
+
+    def search(self, text, pos=0):
+        self.starts.append(pos)
+        return self.pattern.search(text, pos)
+
+
+@pytest.mark.parametrize("hostile", ["<!--" * 5_000, "<script>" * 5_000, "<a " * 5_000, "< " * 5_000])
+def test_strip_html_scans_left_to_right_once(hostile, monkeypatch):
+    """No speed is timed here (benchmarks do that): the structure that makes it linear is
+    checked instead. Every tag search starts strictly after the previous one, and there are at
+    most as many as there are '<' characters, so no part of the text is rescanned from the top."""
+    import akhbar.text as text_module
+
+    counting = _CountingPattern(text_module._TAG_START)
+    monkeypatch.setattr(text_module, "_TAG_START", counting)
+    text = "نص " + hostile
+    strip_html(text)
+    assert len(counting.starts) <= text.count("<") + 1
+    assert all(b > a for a, b in zip(counting.starts, counting.starts[1:]))
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("مُحَمَّدٌ", "محمد"),                 # diacritics go
+    ("جـــديد", "جديد"),                  # tatweel goes
+    ("أحمد  إلى\nمدرسة", "أحمد إلى مدرسة"),  # letters stay as written, spaces collapse
+    ("«خبر»، عاجل!", "«خبر»، عاجل!"),      # punctuation stays
+    ("ﻻ", "لا"),                          # presentation forms unfold
+])
+def test_char_view(raw, expected):
+    assert char_view(raw) == expected

@@ -172,8 +172,9 @@ class CharNgrams(TransformerMixin, BaseEstimator):
         tf = np.zeros(len(all_grams), dtype=np.float64)
         for start in range(0, n_docs, self.chunk_size):
             block = words_matrix[start:start + self.chunk_size] @ incidence
-            df += np.diff(block.tocsc().indptr)
-            tf += np.asarray(block.sum(axis=0)).ravel()
+            block.sum_duplicates()  # each (article, n-gram) once, so counting indices counts articles
+            df += np.bincount(block.indices, minlength=len(df))
+            tf += np.bincount(block.indices, weights=block.data, minlength=len(tf))
         max_df = self.max_df if isinstance(self.max_df, int) else self.max_df * n_docs
         keep = np.flatnonzero((df >= self.min_df) & (df <= max_df))
         if self.max_features and keep.size > self.max_features:
