@@ -122,3 +122,10 @@ def test_temperature_is_not_driven_to_zero_by_a_perfect_small_validation():
     t = fit_temperature(scores, y)
     top = softmax(scores / t, axis=1).max(axis=1)
     assert 0.9 < top.min() and top.max() < 0.999  # confident, not certain
+
+
+def test_parallel_predict_equals_serial(predictor, seed_docs):
+    texts = [d.full_text for d in seed_docs] * 3 + [None, ""]
+    serial = predictor.predict(texts, batch_size=64)
+    parallel = predictor.predict(texts, batch_size=64, n_jobs=2)
+    assert [p.to_dict() for p in parallel] == [p.to_dict() for p in serial]
