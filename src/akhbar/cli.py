@@ -302,6 +302,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"akhbar: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1
+    except BrokenPipeError:  # e.g. `akhbar topics | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("akhbar: interrupted; nothing half-written was left behind", file=sys.stderr)
         return 130
