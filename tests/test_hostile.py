@@ -640,7 +640,7 @@ def test_one_predictor_many_threads(trained_dir, seed_docs):
 
 # --- 6. corpus readers --------------------------------------------------------------------------------
 
-N_LINES = 200_000
+N_LINES = 1_000_000  # the "million-line file with a few broken records"
 BROKEN_LINES = {  # 1-based line number -> (raw line, words the problem message must contain)
     7: (b'{"id": "x7", "text": "\xd8\xae\xd8\xa8\xd8\xb1", "label": ', ["JSON"]),
     31_337: (b'{"id": "x31337", "title": "\xd8\xb9\xd9\x86\xd9\x88\xd8\xa7\xd9\x86", "label": "sport"}',
@@ -649,6 +649,7 @@ BROKEN_LINES = {  # 1-based line number -> (raw line, words the problem message 
              ["UTF-8"]),
     150_001: (b'["\xd8\xae\xd8\xa8\xd8\xb1", "sport"]', ["list"]),
     199_998: (b'{"id": "x199998", "text": "   ", "label": "sport"}', ["empty"]),
+    999_999: (b'{"id": "x999999", "text": 42, "label": "sport"}', ["not a string"]),
 }
 
 

@@ -93,6 +93,11 @@ class WordTfidf(TransformerMixin, BaseEstimator):
         return self
 
 
+ROW_CACHE_SIZE = 200_000
+"""Words whose n-gram rows a CharNgrams keeps; news vocabularies rarely need more, and a stream of
+unseen words (a million scraped pages) clears it rather than growing memory."""
+
+
 class CharNgrams(TransformerMixin, BaseEstimator):
     """Character n-gram TF-IDF within word boundaries, computed through the words.
 
@@ -191,7 +196,7 @@ class CharNgrams(TransformerMixin, BaseEstimator):
     def _prepare(self):
         self._gram_index = {g: i for i, g in enumerate(self.vocabulary_)}
         self._idf_cast = np.asarray(self.idf_, dtype=self.dtype)
-        self._row_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._row_cache: dict[str, np.ndarray] = {}  # word -> (2, n) int32: n-gram ids, counts
 
     def transform(self, normalized: Sequence[str]):
         words_matrix, words = self._word_counts(normalized)
@@ -214,15 +219,15 @@ class CharNgrams(TransformerMixin, BaseEstimator):
                     j = index.get(gram)
                     if j is not None:
                         counts[j] = counts.get(j, 0) + 1
-                row = (np.fromiter(counts, np.int32, len(counts)),
-                       np.fromiter(counts.values(), np.float32, len(counts)))
-                if len(cache) < 500_000:
-                    cache[word] = row
+                row = np.array([list(counts), list(counts.values())], dtype=np.int32).reshape(2, -1)
+                if len(cache) >= ROW_CACHE_SIZE:
+                    cache.clear()  # bounded: a stream of new words must not grow memory
+                cache[word] = row
             rows.append(row)
-        lengths = np.fromiter((len(r[0]) for r in rows), dtype=np.int64, count=len(rows))
+        lengths = np.fromiter((r.shape[1] for r in rows), dtype=np.int64, count=len(rows))
         indptr = np.concatenate([[0], np.cumsum(lengths)])
-        indices = np.concatenate([r[0] for r in rows]) if rows else np.zeros(0, np.int32)
-        data = np.concatenate([r[1] for r in rows]) if rows else np.zeros(0, np.float32)
+        both = np.concatenate(rows, axis=1) if rows else np.zeros((2, 0), np.int32)
+        indices, data = both[0], both[1].astype(np.float32)
         return sp.csr_matrix((data, indices, indptr), shape=(len(words), len(self._gram_index)))
 
     def _weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:

@@ -356,7 +356,7 @@ class Analyzer:
         stem = {"none": None, "light": light_stem, "snowball": None}[self.config.stemmer]
         if self.config.stemmer == "snowball":
             stem = _snowball()
-        self._stem = lru_cache(maxsize=500_000)(stem) if stem else None
+        self._stem = lru_cache(maxsize=200_000)(stem) if stem else None
 
     def __getstate__(self):
         # the stem cache is a closure; rebuild it from the config (for joblib, Spark, copy)
