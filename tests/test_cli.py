@@ -113,3 +113,22 @@ def test_usage_errors_exit_2(capsys):
         main(["--help"])
     assert exc.value.code == 0
     assert "train" in capsys.readouterr().out
+
+
+def test_plain_functions_behind_the_commands(cli_model, tmp_path):
+    """The commands are plain functions; the CLI only parses. Call them directly."""
+    from akhbar.cli import CorpusOptions, evaluate_command, predict_command, topics_command
+    from akhbar.corpus import Fields
+
+    src = tmp_path / "c.csv"
+    src.write_text("body,category\n\"فاز المنتخب في المباراة\",sport\n\"ارتفعت أسعار النفط\",economy\n",
+                   encoding="utf-8")
+    options = CorpusOptions(format="csv", fields=Fields(text="body", label="category", title=None))
+    metrics = evaluate_command(cli_model, src, options=options)
+    assert metrics["documents"] == 2 and metrics["errors"] == 0
+    out = tmp_path / "p.jsonl"
+    assert predict_command(cli_model, input_path=src, output=out, options=options) == 2
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+    only_sport = CorpusOptions(format="csv", fields=options.fields, where=("category=sport",))
+    assert predict_command(cli_model, input_path=src, output=out, options=only_sport) == 1
+    assert len(topics_command(cli_model, 3)) == 5

@@ -14,10 +14,12 @@ import os
 import sys
 import tempfile
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
 
 from akhbar import __version__
+from akhbar.corpus import Document, Fields, ReadReport, read_corpus
 
 DEFAULT_MODEL = Path("models/default")
 
@@ -35,20 +37,34 @@ def default_seeds() -> Path:
                        "run from the akhbar checkout or pass --corpus")
 
 
-def _fields(args):
-    from akhbar.corpus import Fields
+@dataclass(frozen=True)
+class CorpusOptions:
+    """How to read a corpus: ``--format``, the ``--*-field`` names and ``--where`` filters."""
 
-    none = lambda v: None if v in (None, "", "-") else v  # noqa: E731
-    return Fields(text=args.text_field, title=none(args.title_field), label=none(args.label_field),
-                  id=none(args.id_field), date=none(args.date_field))
+    format: str = "auto"
+    fields: Fields = field(default_factory=Fields)
+    where: tuple = ()
+
+    @classmethod
+    def from_args(cls, args) -> "CorpusOptions":
+        none = lambda v: None if v in (None, "", "-") else v  # noqa: E731
+        fields = Fields(text=args.text_field, title=none(args.title_field), label=none(args.label_field),
+                        id=none(args.id_field), date=none(args.date_field))
+        return cls(args.format, fields, tuple(args.where))
+
+    def read(self, path, report: ReadReport) -> Iterator[Document]:
+        return read_corpus(path, self.format, self.fields, report, self.where)
 
 
-def _read(args, path) -> tuple[list, object]:
-    from akhbar.corpus import ReadReport, read_corpus
-
-    report = ReadReport()
-    docs = list(_progress(read_corpus(path, args.format, _fields(args), report, args.where), "read"))
-    return docs, report
+def _batches(docs: Iterator[Document], size: int) -> Iterator[list[Document]]:
+    batch = []
+    for doc in docs:
+        batch.append(doc)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _progress(iterable, desc, total=None):
@@ -86,8 +102,8 @@ def _load(model_dir):
 # --- commands as plain functions -------------------------------------------------------------------
 
 
-def train_command(corpus=None, out=None, topics=None, seed=0, config_path=None, fmt="auto",
-                  fields=None, topics_dir="topics", progress=True, args=None) -> dict:
+def train_command(corpus=None, out=None, *, topics=None, seed=0, config_path=None,
+                  options: CorpusOptions = CorpusOptions(), topics_dir="topics", progress=True) -> dict:
     """Train on *corpus* (default: the built-in seeds) and save to *out*; return a summary."""
     from akhbar.bundle import save
     from akhbar.predictor import load
@@ -100,6 +116,8 @@ def train_command(corpus=None, out=None, topics=None, seed=0, config_path=None, 
             config_values = json.loads(Path(config_path).read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
             raise CommandError(f"cannot read --config {config_path}: {exc}") from None
+        if not isinstance(config_values, dict):
+            raise CommandError(f"--config {config_path} must hold a JSON object of training options")
     config_values["seed"] = seed
     if topics is not None:
         config_values["topics"] = topics
@@ -109,7 +127,8 @@ def train_command(corpus=None, out=None, topics=None, seed=0, config_path=None, 
         raise CommandError(str(exc)) from None
     corpus = Path(corpus) if corpus else default_seeds()
     out = Path(out) if out else DEFAULT_MODEL
-    docs, report = _read(args, corpus)
+    report = ReadReport()
+    docs = list(_progress(options.read(corpus, report), "read"))
     report.print(limit=10)
     log = (lambda m: print(f"akhbar: {m}", file=sys.stderr)) if progress else None
     model = train(docs, config, progress=progress and sys.stderr.isatty(), log=log)
@@ -127,28 +146,22 @@ def train_command(corpus=None, out=None, topics=None, seed=0, config_path=None, 
     return summary
 
 
-def predict_command(model_dir, texts=(), input_path=None, output=None, args=None, top_topics=3) -> int:
-    """Label *texts* or the corpus at *input_path*; one JSON line per article, in input order."""
-    from akhbar.corpus import ReadReport, read_corpus
+def predict_command(model_dir, texts=(), input_path=None, output=None, *,
+                    options: CorpusOptions = CorpusOptions(), top_topics=3) -> int:
+    """Label *texts* or the corpus at *input_path*; one JSON line per article, in input order.
 
+    The input is read and labelled 512 articles at a time, so memory stays flat however large
+    the corpus; the output file appears (atomically) only when every article is written.
+    """
     predictor = _load(model_dir)
     n = 0
     with _atomic_output(output) as out:
         if input_path is not None:
             report = ReadReport()
-            docs = read_corpus(input_path, args.format if args else "auto", _fields(args) if args else None,
-                               report, args.where if args else ())
-            batch = []
-            for doc in _progress(docs, "predict"):
-                batch.append(doc)
-                if len(batch) == 512:
-                    n += _emit(predictor, batch, out, top_topics)
-                    batch = []
-            n += _emit(predictor, batch, out, top_topics)
+            for batch in _batches(_progress(options.read(input_path, report), "predict"), 512):
+                n += _emit(predictor, batch, out, top_topics)
             report.print(limit=10)
         else:
-            from akhbar.corpus import Document
-
             n += _emit(predictor, [Document(text=t) for t in texts], out, top_topics)
     return n
 
@@ -171,23 +184,27 @@ def _emit(predictor, docs, out, top_topics) -> int:
     return len(docs)
 
 
-def evaluate_command(model_dir, corpus, args=None) -> dict:
-    """Accuracy, macro-F1, per-label scores and the confusion matrix on a labelled corpus."""
+def evaluate_command(model_dir, corpus, *, options: CorpusOptions = CorpusOptions()) -> dict:
+    """Accuracy, macro-F1, per-label scores and the confusion matrix on a labelled corpus.
+
+    Streams the corpus in batches; articles without a label are not scored.
+    """
     from akhbar.train import evaluate_predictions
 
     predictor = _load(model_dir)
-    docs, report = _read(args, corpus)
+    report = ReadReport()
+    y_true, y_pred, errors = [], [], 0
+    for batch in _batches(_progress(options.read(corpus, report), "evaluate"), 2048):
+        batch = [d for d in batch if d.label]
+        results = predictor.predict([d.full_text for d in batch], top_topics=0, top_terms=0)
+        y_true += [d.label for d in batch]
+        y_pred += [r.label if r.label is not None else "<error>" for r in results]
+        errors += sum(r.label is None for r in results)
     report.print(limit=10)
-    docs = [d for d in docs if d.label]
-    if not docs:
+    if not y_true:
         raise CommandError(f"{corpus} has no labelled documents to evaluate on (check --label-field)")
-    results = []
-    for start in range(0, len(docs), 2048):
-        results += predictor.predict([d.full_text for d in docs[start:start + 2048]], top_topics=0, top_terms=0)
-    y_true = [d.label for d in docs]
-    y_pred = [r.label if r.label is not None else "<error>" for r in results]
-    metrics = evaluate_predictions(y_true, y_pred)
-    metrics["errors"] = sum(r.label is None for r in results)
+    metrics = evaluate_predictions(y_true, y_pred, known_labels=predictor.labels)
+    metrics["errors"] = errors
     unknown = sorted(set(y_true) - set(predictor.labels))
     if unknown:
         metrics["labels_unknown_to_model"] = unknown
@@ -267,8 +284,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         if args.command == "train":
-            summary = train_command(args.corpus, args.out, args.topics, args.seed, args.config_path,
-                                    args.format, None, args.topics_dir, not args.quiet, args)
+            summary = train_command(args.corpus, args.out, topics=args.topics, seed=args.seed,
+                                    config_path=args.config_path, options=CorpusOptions.from_args(args),
+                                    topics_dir=args.topics_dir, progress=not args.quiet)
             print(json.dumps(summary, ensure_ascii=False, indent=1))
             print(f"akhbar: model written to {summary['model']}", file=sys.stderr)
             if "topic_report" in summary:
@@ -279,9 +297,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 parser.error("predict needs TEXT arguments or --input PATH")
             if args.texts and args.input:
                 parser.error("give TEXT arguments or --input, not both")
-            predict_command(args.model, args.texts, args.input, args.output, args, args.top_topics)
+            predict_command(args.model, args.texts, args.input, args.output,
+                            options=CorpusOptions.from_args(args), top_topics=args.top_topics)
         elif args.command == "evaluate":
-            metrics = evaluate_command(args.model, args.corpus, args)
+            metrics = evaluate_command(args.model, args.corpus, options=CorpusOptions.from_args(args))
             text = json.dumps(metrics, ensure_ascii=False, indent=1)
             if args.output:
                 with _atomic_output(args.output) as out:

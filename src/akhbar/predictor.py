@@ -185,7 +185,7 @@ class Predictor:
         X = model.features(cleaned, tokens)
         proba = model.classifier.predict_proba(X)
         best = np.argmax(proba, axis=1)
-        theta = model.topics.transform(tokens) if model.topics is not None else None
+        theta = model.topics.transform(tokens) if model.topics is not None and top_topics > 0 else None
         n_words = len(model.words.vectorizer_.vocabulary_)
         coef = model.classifier.coef_
         for row, i in enumerate(good):
