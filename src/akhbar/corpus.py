@@ -259,15 +259,22 @@ def _csv_rows(file, reader, fields, report, where):
             yield doc
 
 
+def _read_whole(file: Path, report: ReadReport) -> str | None:
+    """A whole file as text (one article, or one tagged file), or None with the problem logged."""
+    try:
+        with _open_text(file) as handle:
+            return handle.read()
+    except (EOFError, OSError, zlib.error) as exc:
+        report.skip(f"{file}:1", f"cannot read ({getattr(exc, 'strerror', None) or exc})")
+        return None
+
+
 def read_folder(path: Path, fields: Fields, report: ReadReport, where: tuple = ()) -> Iterator[Document]:
     """SANAD's layout: ``ROOT/<label>/<article>.txt``; the label is the folder name."""
     for file in _files(path, (".txt",)):
         label = file.parent.name if file.parent != path else None
-        try:
-            with _open_text(file) as handle:
-                text = handle.read()
-        except OSError as exc:
-            report.skip(str(file), f"cannot read ({exc.strerror})")
+        text = _read_whole(file, report)
+        if text is None:
             continue
         doc = _make_document({"text": text, "label": label, "id": file.stem},
                              Fields(), str(file), report, where)
@@ -290,11 +297,8 @@ def read_ant(path: Path, fields: Fields, report: ReadReport, where: tuple = ()) 
     name, as in ANT's folder-per-category releases.
     """
     for file in _files(path, (".txt", ".xml", ".sgml", ".ant")):
-        try:
-            with _open_text(file) as handle:
-                content = handle.read()
-        except OSError as exc:
-            report.skip(str(file), f"cannot read ({exc.strerror})")
+        content = _read_whole(file, report)
+        if content is None:
             continue
         blocks = [(m.group(1), content.count("\n", 0, m.start()) + 1) for m in _DOC_RE.finditer(content)]
         if not blocks and "<text" in content.lower():
@@ -318,11 +322,8 @@ def read_ant(path: Path, fields: Fields, report: ReadReport, where: tuple = ()) 
 def read_text(path: Path, fields: Fields, report: ReadReport, where: tuple = ()) -> Iterator[Document]:
     """A plain text file (or a folder of them) is one article per file, with no label."""
     for file in _files(path, (".txt",)):
-        try:
-            with _open_text(file) as handle:
-                text = handle.read()
-        except OSError as exc:
-            report.skip(str(file), f"cannot read ({exc.strerror})")
+        text = _read_whole(file, report)
+        if text is None:
             continue
         doc = _make_document({"text": text, "id": file.stem}, Fields(), str(file), report, where)
         if doc is not None:
