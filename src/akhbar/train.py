@@ -319,10 +319,14 @@ def train(docs: Sequence[Document], config: TrainConfig | None = None, *, progre
         chars = CharNgrams(ngram_range=config.char_ngrams, min_df=config.min_df,
                            max_df=config.max_df, max_features=config.max_char_features)
         blocks.append(chars.fit_transform([char_view(t) for t in pick(texts, fit_idx)]))
-    X = blocks[0] if len(blocks) == 1 else sp.hstack(blocks, format="csr")
+    # float64 from the start: LinearSVC would otherwise copy a float32 matrix to float64 before
+    # liblinear makes its own copy, three matrices of the largest object in training at once.
+    X = sp.hstack(blocks, format="csr", dtype=np.float64)
     del blocks
     model = Model(config=config, words=words, chars=chars, classifier=None, topics=None)
-    X_val = model.features(pick(texts, val_idx), pick(tokens, val_idx)) if len(val_idx) else None
+    X_val = None
+    if len(val_idx):
+        X_val = model.features(pick(texts, val_idx), pick(tokens, val_idx)).astype(np.float64)
 
     def new_classifier():
         return LinearCalibrated(C=config.C, class_weight=config.class_weight,
