@@ -132,3 +132,19 @@ def test_plain_functions_behind_the_commands(cli_model, tmp_path):
     only_sport = CorpusOptions(format="csv", fields=options.fields, where=("category=sport",))
     assert predict_command(cli_model, input_path=src, output=out, options=only_sport) == 1
     assert len(topics_command(cli_model, 3)) == 5
+
+
+def test_predict_jobs_gives_the_same_lines_in_the_same_order(cli_model, tmp_path):
+    import random
+
+    rng = random.Random(0)
+    seeds = [json.loads(line) for f in sorted(SEEDS.glob("*.jsonl")) for line in f.read_text(encoding="utf-8").splitlines()]
+    rows = [dict(rng.choice(seeds), id=str(i)) for i in range(1300)]  # three batches of 512
+    rows[700]["text"] = ""  # a bad record in the middle
+    src = tmp_path / "many.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert main(["predict", "--model", str(cli_model), "--input", str(src), "--output", str(one)]) == 0
+    assert main(["predict", "--model", str(cli_model), "--input", str(src), "--output", str(two), "--jobs", "2"]) == 0
+    assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
+    assert len(one.read_text(encoding="utf-8").splitlines()) == 1299

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing as mp
 import os
 import sys
 import tempfile
+from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,29 +149,65 @@ def train_command(corpus=None, out=None, *, topics=None, seed=0, config_path=Non
 
 
 def predict_command(model_dir, texts=(), input_path=None, output=None, *,
-                    options: CorpusOptions = CorpusOptions(), top_topics=3) -> int:
+                    options: CorpusOptions = CorpusOptions(), top_topics=3, jobs=1) -> int:
     """Label *texts* or the corpus at *input_path*; one JSON line per article, in input order.
 
     The input is read and labelled 512 articles at a time, so memory stays flat however large
-    the corpus; the output file appears (atomically) only when every article is written.
+    the corpus; the output file appears (atomically) only when every article is written. With
+    ``jobs > 1`` batches go to forked worker processes, at most two per worker in flight.
     """
     predictor = _load(model_dir)
     n = 0
     with _atomic_output(output) as out:
         if input_path is not None:
             report = ReadReport()
-            for batch in _batches(_progress(options.read(input_path, report), "predict"), 512):
-                n += _emit(predictor, batch, out, top_topics)
+            batches = _batches(_progress(options.read(input_path, report), "predict"), 512)
+            if jobs > 1 and "fork" in mp.get_all_start_methods():
+                n += _emit_parallel(predictor, batches, out, top_topics, jobs)
+            else:
+                for batch in batches:
+                    n += _emit(predictor, batch, out, top_topics)
             report.print(limit=10)
         else:
             n += _emit(predictor, [Document(text=t) for t in texts], out, top_topics)
     return n
 
 
+_WORKER_PREDICTOR = None
+
+
+def _worker_predict(texts, top_topics):
+    return _WORKER_PREDICTOR.predict(texts, top_topics=top_topics)
+
+
+def _emit_parallel(predictor, batches, out, top_topics, jobs) -> int:
+    """Label batches in *jobs* forked workers (they inherit the loaded model), writing in order."""
+    global _WORKER_PREDICTOR
+    _WORKER_PREDICTOR = predictor
+    n, pending = 0, deque()
+    try:
+        with mp.get_context("fork").Pool(jobs) as pool:
+            for batch in batches:
+                texts = [d.full_text for d in batch]
+                pending.append((batch, pool.apply_async(_worker_predict, (texts, top_topics))))
+                if len(pending) >= 2 * jobs:
+                    done, result = pending.popleft()
+                    n += _write_rows(done, result.get(), out)
+            while pending:
+                done, result = pending.popleft()
+                n += _write_rows(done, result.get(), out)
+    finally:
+        _WORKER_PREDICTOR = None
+    return n
+
+
 def _emit(predictor, docs, out, top_topics) -> int:
     if not docs:
         return 0
-    results = predictor.predict([d.full_text for d in docs], top_topics=top_topics)
+    return _write_rows(docs, predictor.predict([d.full_text for d in docs], top_topics=top_topics), out)
+
+
+def _write_rows(docs, results, out) -> int:
     for doc, res in zip(docs, results):
         row = {"id": doc.id} if doc.id is not None else {}
         row.update(res.to_dict())
@@ -257,7 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("texts", nargs="*", metavar="TEXT", help="article text(s) to label")
     p.add_argument("--input", help="a corpus to label, in any format train reads")
     p.add_argument("--output", help="write JSON lines here (atomically) instead of stdout")
-    p.add_argument("--top-topics", type=int, default=3, help="topics per article (default: 3)")
+    p.add_argument("--top-topics", type=int, default=3, help="topics per article (default: 3; 0 skips topic inference)")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes for --input (default: 1; -1: every core)")
     _corpus_options(p)
 
     p = sub.add_parser("evaluate", help="score a model on a labelled corpus (JSON out)",
@@ -297,8 +336,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 parser.error("predict needs TEXT arguments or --input PATH")
             if args.texts and args.input:
                 parser.error("give TEXT arguments or --input, not both")
+            jobs = (os.cpu_count() or 1) if args.jobs == -1 else max(1, args.jobs)
             predict_command(args.model, args.texts, args.input, args.output,
-                            options=CorpusOptions.from_args(args), top_topics=args.top_topics)
+                            options=CorpusOptions.from_args(args), top_topics=args.top_topics, jobs=jobs)
         elif args.command == "evaluate":
             metrics = evaluate_command(args.model, args.corpus, options=CorpusOptions.from_args(args))
             text = json.dumps(metrics, ensure_ascii=False, indent=1)
