@@ -148,3 +148,21 @@ def test_predict_jobs_gives_the_same_lines_in_the_same_order(cli_model, tmp_path
     assert main(["predict", "--model", str(cli_model), "--input", str(src), "--output", str(two), "--jobs", "2"]) == 0
     assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
     assert len(one.read_text(encoding="utf-8").splitlines()) == 1299
+
+
+def test_train_config_file_and_its_errors(tmp_path, capsys):
+    config = tmp_path / "c.json"
+    config.write_text(json.dumps({"char_ngrams": None, "C": 0.5, "topics": 0}), encoding="utf-8")
+    out = tmp_path / "m"
+    assert main(["train", "--quiet", "--config", str(config), "--out", str(out),
+                 "--topics-dir", str(tmp_path / "t")]) == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["config"]["char_ngrams"] is None and manifest["config"]["C"] == 0.5
+    assert not any(name.startswith("chars.") for name in manifest["files"])
+    capsys.readouterr()
+    config.write_text(json.dumps({"no_such_option": 1}), encoding="utf-8")
+    assert main(["train", "--quiet", "--config", str(config), "--out", str(out)]) == 1
+    assert "unknown training option(s): no_such_option" in capsys.readouterr().err
+    config.write_text("[1, 2]", encoding="utf-8")
+    assert main(["train", "--quiet", "--config", str(config), "--out", str(out)]) == 1
+    assert "JSON object" in capsys.readouterr().err
