@@ -69,6 +69,8 @@ def _component_files(model: Model) -> dict[str, object]:
     w = model.words.get_state()
     files["words.vocabulary.json"] = w["vocabulary"]
     files["words.idf.npy"] = np.asarray(w["idf"], dtype=np.float64)
+    if model.word_display is not None:
+        files["words.display.json"] = model.word_display
     if model.chars is not None:
         c = model.chars.get_state()
         files["chars.vocabulary.json"] = c["vocabulary"]
@@ -285,6 +287,9 @@ def load_model(path: str | os.PathLike) -> tuple[Model, dict]:
         vocabulary, idf = read.strings("words.vocabulary.json"), read.array("words.idf.npy", 1)
         _check(len(vocabulary) == len(idf), folder, "word vocabulary and idf differ in length")
         words = WordTfidf.from_state(params["words"], {"vocabulary": vocabulary, "idf": idf})
+        word_display = read.strings("words.display.json") if read.has("words.display.json") else None
+        _check(word_display is None or len(word_display) == len(vocabulary), folder,
+               "word display forms do not match the word vocabulary")
         n_features = len(vocabulary)
         chars = None
         if "chars" in params:
@@ -322,5 +327,6 @@ def load_model(path: str | os.PathLike) -> tuple[Model, dict]:
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"{folder} is inconsistent: {type(exc).__name__}: {exc}") from None
     model = Model(config=config, words=words, chars=chars, classifier=classifier, topics=topics,
-                  metrics=manifest.get("metrics", {}), training=manifest.get("training", {}))
+                  metrics=manifest.get("metrics", {}), training=manifest.get("training", {}),
+                  word_display=word_display)
     return model, manifest

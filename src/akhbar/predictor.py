@@ -121,7 +121,8 @@ class Predictor:
 
     def _terms(self) -> np.ndarray:
         if self._word_terms is None:
-            self._word_terms = np.asarray(self.model.words.vocabulary_, dtype=object)
+            shown = self.model.word_display or self.model.words.vocabulary_  # written forms when known
+            self._word_terms = np.asarray(shown, dtype=object)
         return self._word_terms
 
     def predict(self, texts: Sequence, *, top_topics: int = 3, top_terms: int = 5,

@@ -110,6 +110,7 @@ class Model:
     topics: LdaTopics | None
     metrics: dict = field(default_factory=dict)
     training: dict = field(default_factory=dict)
+    word_display: list[str] | None = None  #: readable form of each word feature, for explanations
 
     @property
     def analyzer(self) -> Analyzer:
@@ -334,6 +335,11 @@ def train(docs: Sequence[Document], config: TrainConfig | None = None, *, progre
 
     model.classifier = new_classifier().fit(X, y[fit_idx], X_val, y[val_idx] if len(val_idx) else None)
     lap("features_classifier")
+
+    vocabulary = words.vocabulary_
+    unigrams = sorted({part for term in vocabulary for part in term.split(" ")})
+    readable = dict(zip(unigrams, display_forms(analyzer, texts[:5000], unigrams)))
+    model.word_display = [" ".join(readable.get(p, p) for p in term.split(" ")) for term in vocabulary]
 
     metrics = {}
     if X_val is not None:
