@@ -135,7 +135,8 @@ class Predictor:
         ``n_jobs > 1`` (or ``-1`` for every core) labels batches in that many forked worker
         processes, which inherit the loaded model instead of reloading it; results are the same
         and in the same order. It pays off from a few thousand texts; below two batches, or where
-        ``fork`` is unavailable, it runs in this process.
+        ``fork`` is unavailable, it runs in this process. (Call it from one thread at a time; for
+        many threads, use ``n_jobs=1``, which is safe to share.)
         """
         if isinstance(texts, (str, bytes, bytearray)):
             raise TypeError("predict() takes a list of texts, not a single string; "
