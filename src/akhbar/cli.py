@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import os
 import sys
 import tempfile
@@ -154,57 +153,28 @@ def predict_command(model_dir, texts=(), input_path=None, output=None, *,
 
     The input is read and labelled 512 articles at a time, so memory stays flat however large
     the corpus; the output file appears (atomically) only when every article is written. With
-    ``jobs > 1`` batches go to forked worker processes, at most two per worker in flight.
+    ``jobs > 1`` (``-1``: every core) batches go to forked worker processes
+    (:meth:`Predictor.predict_batches`).
     """
     predictor = _load(model_dir)
     n = 0
     with _atomic_output(output) as out:
         if input_path is not None:
             report = ReadReport()
-            batches = _batches(_progress(options.read(input_path, report), "predict"), 512)
-            if jobs > 1 and "fork" in mp.get_all_start_methods():
-                n += _emit_parallel(predictor, batches, out, top_topics, jobs)
-            else:
-                for batch in batches:
-                    n += _emit(predictor, batch, out, top_topics)
+            pending: deque = deque()
+
+            def texts_of_batches():
+                for batch in _batches(_progress(options.read(input_path, report), "predict"), 512):
+                    pending.append(batch)  # the documents wait here for their results
+                    yield [d.full_text for d in batch]
+
+            for results in predictor.predict_batches(texts_of_batches(), n_jobs=jobs, top_topics=top_topics):
+                n += _write_rows(pending.popleft(), results, out)
             report.print(limit=10)
         else:
-            n += _emit(predictor, [Document(text=t) for t in texts], out, top_topics)
+            docs = [Document(text=t) for t in texts]
+            n += _write_rows(docs, predictor.predict(texts, top_topics=top_topics), out)
     return n
-
-
-_WORKER_PREDICTOR = None
-
-
-def _worker_predict(texts, top_topics):
-    return _WORKER_PREDICTOR.predict(texts, top_topics=top_topics)
-
-
-def _emit_parallel(predictor, batches, out, top_topics, jobs) -> int:
-    """Label batches in *jobs* forked workers (they inherit the loaded model), writing in order."""
-    global _WORKER_PREDICTOR
-    _WORKER_PREDICTOR = predictor
-    n, pending = 0, deque()
-    try:
-        with mp.get_context("fork").Pool(jobs) as pool:
-            for batch in batches:
-                texts = [d.full_text for d in batch]
-                pending.append((batch, pool.apply_async(_worker_predict, (texts, top_topics))))
-                if len(pending) >= 2 * jobs:
-                    done, result = pending.popleft()
-                    n += _write_rows(done, result.get(), out)
-            while pending:
-                done, result = pending.popleft()
-                n += _write_rows(done, result.get(), out)
-    finally:
-        _WORKER_PREDICTOR = None
-    return n
-
-
-def _emit(predictor, docs, out, top_topics) -> int:
-    if not docs:
-        return 0
-    return _write_rows(docs, predictor.predict([d.full_text for d in docs], top_topics=top_topics), out)
 
 
 def _write_rows(docs, results, out) -> int:
@@ -336,9 +306,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 parser.error("predict needs TEXT arguments or --input PATH")
             if args.texts and args.input:
                 parser.error("give TEXT arguments or --input, not both")
-            jobs = (os.cpu_count() or 1) if args.jobs == -1 else max(1, args.jobs)
             predict_command(args.model, args.texts, args.input, args.output,
-                            options=CorpusOptions.from_args(args), top_topics=args.top_topics, jobs=jobs)
+                            options=CorpusOptions.from_args(args), top_topics=args.top_topics, jobs=args.jobs)
         elif args.command == "evaluate":
             metrics = evaluate_command(args.model, args.corpus, options=CorpusOptions.from_args(args))
             text = json.dumps(metrics, ensure_ascii=False, indent=1)

@@ -17,9 +17,10 @@ import html
 import multiprocessing as mp
 import os
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -134,8 +135,8 @@ class Predictor:
 
         ``n_jobs > 1`` (or ``-1`` for every core) labels batches in that many forked worker
         processes, which inherit the loaded model instead of reloading it; results are the same
-        and in the same order. It pays off from a few thousand texts; below two batches, or where
-        ``fork`` is unavailable, it runs in this process. (Call it from one thread at a time; for
+        and in the same order (see :meth:`predict_batches`). It pays off from a few thousand
+        texts; below two batches it runs in this process. (Call it from one thread at a time; for
         many threads, use ``n_jobs=1``, which is safe to share.)
         """
         if isinstance(texts, (str, bytes, bytearray)):
@@ -144,25 +145,43 @@ class Predictor:
         if not isinstance(texts, Iterable):
             raise TypeError(f"predict() takes a list of texts, not {type(texts).__name__}")
         texts = list(texts)
-        jobs = (os.cpu_count() or 1) if n_jobs == -1 else max(1, int(n_jobs))
-        if jobs > 1 and len(texts) > 2 * batch_size and "fork" in mp.get_all_start_methods():
-            return self._predict_parallel(texts, jobs, batch_size, top_topics, top_terms)
+        if _jobs(n_jobs) > 1 and len(texts) > 2 * batch_size:
+            chunks = (texts[start:start + batch_size] for start in range(0, len(texts), batch_size))
+            return [p for part in self.predict_batches(chunks, n_jobs=n_jobs, top_topics=top_topics,
+                                                       top_terms=top_terms) for p in part]
         results: list[Prediction | None] = [None] * len(texts)
         for start in range(0, len(texts), batch_size):
             self._predict_batch(texts, start, min(start + batch_size, len(texts)), results,
                                 top_topics, top_terms)
         return results  # type: ignore[return-value]
 
-    def _predict_parallel(self, texts, jobs, batch_size, top_topics, top_terms):
+    def predict_batches(self, batches: Iterable[list], *, n_jobs: int = 1, top_topics: int = 3,
+                        top_terms: int = 5) -> Iterator[list[Prediction]]:
+        """Label a stream of batches, yielding each batch's results in input order.
+
+        The batches are pulled lazily, so a corpus larger than memory streams through. With
+        ``n_jobs > 1`` they go to forked worker processes that inherit the loaded model, at most
+        two per worker in flight; where ``fork`` is unavailable they are labelled here.
+        """
+        jobs = _jobs(n_jobs)
+        if jobs == 1 or "fork" not in mp.get_all_start_methods():
+            for texts in batches:
+                yield self.predict(texts, top_topics=top_topics, top_terms=top_terms,
+                                   batch_size=max(1, len(texts)))
+            return
         global _SHARED
-        _SHARED = (self, texts, top_topics, top_terms)  # inherited by the forked workers
+        _SHARED = self  # inherited by the forked workers
         try:
-            ranges = [(start, min(start + batch_size, len(texts))) for start in range(0, len(texts), batch_size)]
             with mp.get_context("fork").Pool(jobs) as pool:
-                parts = pool.map(_predict_range, ranges, chunksize=1)
+                pending: deque = deque()
+                for texts in batches:
+                    pending.append(pool.apply_async(_predict_in_worker, (texts, top_topics, top_terms)))
+                    if len(pending) >= 2 * jobs:
+                        yield pending.popleft().get()
+                while pending:
+                    yield pending.popleft().get()
         finally:
             _SHARED = None
-        return [p for part in parts for p in part]
 
     def predict_one(self, text, **kwargs) -> Prediction:
         return self.predict([text], **kwargs)[0]
@@ -236,12 +255,13 @@ class Predictor:
 _SHARED = None
 
 
-def _predict_range(bounds) -> list[Prediction]:
-    """Worker side of ``predict(n_jobs=...)``: label texts[start:stop] of the inherited batch."""
-    predictor, texts, top_topics, top_terms = _SHARED
-    start, stop = bounds
-    return predictor.predict(texts[start:stop], top_topics=top_topics, top_terms=top_terms,
-                             batch_size=stop - start)
+def _jobs(n_jobs: int) -> int:
+    return (os.cpu_count() or 1) if n_jobs == -1 else max(1, int(n_jobs))
+
+
+def _predict_in_worker(texts, top_topics, top_terms) -> list[Prediction]:
+    """Worker side of ``predict_batches``: label one batch with the inherited predictor."""
+    return _SHARED.predict(texts, top_topics=top_topics, top_terms=top_terms, batch_size=max(1, len(texts)))
 
 
 def load(path: str | Path) -> Predictor:
