@@ -146,18 +146,24 @@ class CharNgrams(TransformerMixin, BaseEstimator):
                                 np.asarray(indptr, dtype=np.int64)), shape=(len(indptr) - 1, len(index)))
         return matrix, list(index)
 
-    def _incidence(self, words: list[str], gram_index: dict[str, int], grow: bool) -> sp.csr_matrix:
-        """Word-by-n-gram count matrix; with ``grow`` new n-grams are added to *gram_index*."""
+    def _gram_counts(self, word: str, gram_index: dict[str, int], grow: bool) -> dict[int, int]:
+        """Column → count of *word*'s n-grams; with ``grow`` unseen n-grams join *gram_index*,
+        without it they are skipped."""
+        counts: dict[int, int] = {}
+        for gram in self._grams(word):
+            j = gram_index.get(gram)
+            if j is None:
+                if not grow:
+                    continue
+                j = gram_index[gram] = len(gram_index)
+            counts[j] = counts.get(j, 0) + 1
+        return counts
+
+    def _incidence(self, words: list[str], gram_index: dict[str, int]) -> sp.csr_matrix:
+        """Word-by-n-gram count matrix while fitting; every new n-gram is added to *gram_index*."""
         indptr, indices, data = [0], [], []
         for word in words:
-            counts: dict[int, int] = {}
-            for gram in self._grams(word):
-                j = gram_index.get(gram)
-                if j is None:
-                    if not grow:
-                        continue
-                    j = gram_index[gram] = len(gram_index)
-                counts[j] = counts.get(j, 0) + 1
+            counts = self._gram_counts(word, gram_index, grow=True)
             indices.extend(counts)
             data.extend(counts.values())
             indptr.append(len(indices))
@@ -171,7 +177,7 @@ class CharNgrams(TransformerMixin, BaseEstimator):
     def fit_transform(self, normalized: Sequence[str], y=None):
         words_matrix, words = self._word_counts(normalized)
         all_grams: dict[str, int] = {}
-        incidence = self._incidence(words, all_grams, grow=True)
+        incidence = self._incidence(words, all_grams)
         n_docs = words_matrix.shape[0]
         df = np.zeros(len(all_grams), dtype=np.int64)
         tf = np.zeros(len(all_grams), dtype=np.float64)
@@ -214,11 +220,7 @@ class CharNgrams(TransformerMixin, BaseEstimator):
         for word in words:
             row = cache.get(word)
             if row is None:
-                counts: dict[int, int] = {}
-                for gram in self._grams(word):
-                    j = index.get(gram)
-                    if j is not None:
-                        counts[j] = counts.get(j, 0) + 1
+                counts = self._gram_counts(word, index, grow=False)
                 row = np.array([list(counts), list(counts.values())], dtype=np.int32).reshape(2, -1)
                 if len(cache) >= ROW_CACHE_SIZE:
                     cache.clear()  # bounded: a stream of new words must not grow memory
