@@ -266,8 +266,13 @@ class _Reader:
             raise ModelError(f"{file} should be a list of strings")
         return value
 
-    def has(self, name: str) -> bool:
-        return name in self.listed
+    def optional_strings(self, name: str, length: int) -> list[str] | None:
+        """An optional list of display strings, one per vocabulary entry, if the folder has it."""
+        if name not in self.listed:
+            return None
+        value = self.strings(name)
+        _check(len(value) == length, self.folder, f"{name} does not match its vocabulary")
+        return value
 
 
 def _check(condition: bool, folder: Path, what: str) -> None:
@@ -287,9 +292,7 @@ def load_model(path: str | os.PathLike) -> tuple[Model, dict]:
         vocabulary, idf = read.strings("words.vocabulary.json"), read.array("words.idf.npy", 1)
         _check(len(vocabulary) == len(idf), folder, "word vocabulary and idf differ in length")
         words = WordTfidf.from_state(params["words"], {"vocabulary": vocabulary, "idf": idf})
-        word_display = read.strings("words.display.json") if read.has("words.display.json") else None
-        _check(word_display is None or len(word_display) == len(vocabulary), folder,
-               "word display forms do not match the word vocabulary")
+        word_display = read.optional_strings("words.display.json", len(vocabulary))
         n_features = len(vocabulary)
         chars = None
         if "chars" in params:
@@ -313,11 +316,9 @@ def load_model(path: str | os.PathLike) -> tuple[Model, dict]:
             alpha = read.array("topics.alpha.npy", 1)
             topic_word = read.array("topics.topic_word.npy", 2)
             beta = read.array("topics.exp_elog_beta.npy", 2)
-            display = read.strings("topics.display.json") if read.has("topics.display.json") else None
+            display = read.optional_strings("topics.display.json", len(vocabulary))
             _check(topic_word.shape == (len(alpha), len(vocabulary)) == beta.shape, folder,
                    "topic arrays do not match the topic vocabulary and alpha")
-            _check(display is None or len(display) == len(vocabulary), folder,
-                   "topic display words do not match the topic vocabulary")
             _check(bool(np.all(alpha > 0)) and bool(np.all(beta > 0)), folder, "topic parameters must be positive")
             topics = LdaTopics.from_state(params["topics"], {
                 "vocabulary": vocabulary, "display": display, "alpha": alpha,
