@@ -93,11 +93,6 @@ class WordTfidf(TransformerMixin, BaseEstimator):
         return self
 
 
-ROW_CACHE_SIZE = 200_000
-"""Words whose n-gram rows a CharNgrams keeps; news vocabularies rarely need more, and a stream of
-unseen words (a million scraped pages) clears it rather than growing memory."""
-
-
 class CharNgrams(TransformerMixin, BaseEstimator):
     """Character n-gram TF-IDF within word boundaries, computed through the words.
 
@@ -159,11 +154,15 @@ class CharNgrams(TransformerMixin, BaseEstimator):
             counts[j] = counts.get(j, 0) + 1
         return counts
 
-    def _incidence(self, words: list[str], gram_index: dict[str, int]) -> sp.csr_matrix:
-        """Word-by-n-gram count matrix while fitting; every new n-gram is added to *gram_index*."""
+    def word_row(self, word: str) -> dict[int, int]:
+        """Column → count of *word*'s known n-grams (the word's row of the incidence matrix)."""
+        return self._gram_counts(word, self._gram_index, grow=False)
+
+    def _incidence(self, words: list[str], gram_index: dict[str, int], grow: bool) -> sp.csr_matrix:
+        """Word-by-n-gram count matrix; with ``grow`` (fitting) new n-grams join *gram_index*."""
         indptr, indices, data = [0], [], []
         for word in words:
-            counts = self._gram_counts(word, gram_index, grow=True)
+            counts = self._gram_counts(word, gram_index, grow)
             indices.extend(counts)
             data.extend(counts.values())
             indptr.append(len(indices))
@@ -177,7 +176,7 @@ class CharNgrams(TransformerMixin, BaseEstimator):
     def fit_transform(self, normalized: Sequence[str], y=None):
         words_matrix, words = self._word_counts(normalized)
         all_grams: dict[str, int] = {}
-        incidence = self._incidence(words, all_grams)
+        incidence = self._incidence(words, all_grams, grow=True)
         n_docs = words_matrix.shape[0]
         df = np.zeros(len(all_grams), dtype=np.int64)
         tf = np.zeros(len(all_grams), dtype=np.float64)
@@ -197,42 +196,20 @@ class CharNgrams(TransformerMixin, BaseEstimator):
         self.vocabulary_ = [str(g) for g in names[keep]]
         self.idf_ = np.log((1 + n_docs) / (1 + df[keep])) + 1.0
         self._prepare()
-        return self._weigh(words_matrix @ incidence[:, keep])
+        return self.weigh(words_matrix @ incidence[:, keep])
 
     def _prepare(self):
         self._gram_index = {g: i for i, g in enumerate(self.vocabulary_)}
         self._idf_cast = np.asarray(self.idf_, dtype=self.dtype)
-        self._row_cache: dict[str, np.ndarray] = {}  # word -> (2, n) int32: n-gram ids, counts
 
     def transform(self, normalized: Sequence[str]):
+        """The reference transform. Prediction goes through :mod:`akhbar.featurize`, which keeps
+        each word's row between batches and gives the same matrix (tested)."""
         words_matrix, words = self._word_counts(normalized)
-        return self._weigh(words_matrix @ self._cached_incidence(words))
+        return self.weigh(words_matrix @ self._incidence(words, self._gram_index, grow=False))
 
-    def _cached_incidence(self, words: list[str]) -> sp.csr_matrix:
-        """Incidence rows of known n-grams per word, from a per-model cache of word rows.
-
-        News reuses its words: after a few thousand articles nearly every word's row is cached,
-        and transform does no per-character work. Dict reads and writes are atomic in CPython,
-        so threads sharing one model need no lock (a race only computes a row twice).
-        """
-        cache, index = self._row_cache, self._gram_index
-        rows = []
-        for word in words:
-            row = cache.get(word)
-            if row is None:
-                counts = self._gram_counts(word, index, grow=False)
-                row = np.array([list(counts), list(counts.values())], dtype=np.int32).reshape(2, -1)
-                if len(cache) >= ROW_CACHE_SIZE:
-                    cache.clear()  # bounded: a stream of new words must not grow memory
-                cache[word] = row
-            rows.append(row)
-        lengths = np.fromiter((r.shape[1] for r in rows), dtype=np.int64, count=len(rows))
-        indptr = np.concatenate([[0], np.cumsum(lengths)])
-        both = np.concatenate(rows, axis=1) if rows else np.zeros((2, 0), np.int32)
-        indices, data = both[0], both[1].astype(np.float32)
-        return sp.csr_matrix((data, indices, indptr), shape=(len(words), len(self._gram_index)))
-
-    def _weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+    def weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        """Counts → TF-IDF rows: sublinear tf, idf, l2 norm (scikit-learn's weighting)."""
         counts = counts.tocsr().astype(self.dtype)
         if self.sublinear_tf:
             np.log(counts.data, out=counts.data)
@@ -348,13 +325,14 @@ class LdaTopics(TransformerMixin, BaseEstimator):
         return self
 
     def _prepare(self):
-        self._word_index = {w: i for i, w in enumerate(self.vocabulary_)}
+        self.word_index_ = {w: i for i, w in enumerate(self.vocabulary_)}
         self._exp_elog_beta = np.ascontiguousarray(self.exp_elog_beta_.T)  # (V, K) for row gathers
         self._spread = self._exp_elog_beta / self._exp_elog_beta.sum(axis=1, keepdims=True)
+        self._exp_elog_beta32 = self._exp_elog_beta.astype(np.float32)
 
     def bow_matrix(self, token_lists: Iterable[list[str]]) -> sp.csr_matrix:
         """Token lists → sparse (n_docs, V) count matrix over the topic model's vocabulary."""
-        index = self._word_index
+        index = self.word_index_
         indptr, indices, data = [0], [], []
         for tokens in token_lists:
             counts: dict[int, int] = {}
@@ -379,14 +357,13 @@ class LdaTopics(TransformerMixin, BaseEstimator):
         change of gamma, gensim's rule), then frozen: a row's result never depends on its batch.
         An empty row (no known word) gets the prior, alpha normalized.
         """
-        alpha, beta = self.alpha_, self._exp_elog_beta
+        alpha, beta = self.alpha_, self._exp_elog_beta32
         counts = counts.tocsr()
         lengths = np.asarray(counts.sum(axis=1)).ravel()
         # Start from one responsibility step under a uniform theta (each word's count spread over
         # topics in proportion to exp(E[log beta])): much closer to the optimum than gensim's
         # random start, so rows converge in fewer iterations, and it is deterministic.
-        spread = self._spread
-        gamma = alpha[None, :] + np.asarray(counts @ spread)
+        gamma = alpha[None, :] + np.asarray(counts @ self._spread)
         active = np.flatnonzero(lengths > 0)  # rows still being updated
         rows_in = None
         for _ in range(self.infer_iterations):
@@ -398,11 +375,16 @@ class LdaTopics(TransformerMixin, BaseEstimator):
                 sub = counts[rows_in]
                 row_of = np.repeat(np.arange(rows_in.size), np.diff(sub.indptr))
                 beta_nz = beta[sub.indices]  # (nnz, K)
+                weights = sp.csr_matrix((sub.data.astype(np.float32), sub.indices, sub.indptr), shape=sub.shape)
                 live = np.ones(rows_in.size, dtype=bool)
             g = gamma[rows_in]
-            exp_theta = np.exp(_dirichlet_expectation(g))
-            phinorm = np.einsum("ij,ij->i", exp_theta[row_of], beta_nz) + 1e-100
-            new = alpha[None, :] + exp_theta * _row_sums(beta_nz * (sub.data / phinorm)[:, None], sub.indptr)
+            exp_theta = np.exp(_dirichlet_expectation(g)).astype(np.float32)
+            # phinorm: each (article, word) pair's normaliser, sum over topics of theta × beta;
+            # then the expected topic counts as one sparse × dense product (float32 is ample for
+            # a tolerance of 1e-3 and halves the memory traffic).
+            phinorm = np.einsum("ij,ij->i", exp_theta[row_of], beta_nz) + np.float32(1e-30)
+            weights.data = sub.data / phinorm
+            new = alpha[None, :] + exp_theta * (weights @ beta)
             change = np.abs(new - g).mean(axis=1)
             gamma[rows_in[live]] = new[live]
             live &= change >= self.infer_tol

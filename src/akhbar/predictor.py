@@ -25,7 +25,7 @@ from typing import Iterable, Iterator, Sequence
 import numpy as np
 
 from akhbar.bundle import load_model
-from akhbar.text import arabic_share, normalize, strip_html
+from akhbar.text import arabic_share, strip_html
 
 MAX_CHARS = 200_000
 """Articles longer than this are cut (with a warning): no news article is near it, and it bounds
@@ -112,7 +112,7 @@ class Predictor:
         self.model = model
         self.manifest = manifest
         self.path = path
-        self._analyzer = model.analyzer
+        self._featurizer = model.featurizer()
         self._labels = np.asarray(model.labels, dtype=object)
         self._word_terms = None
 
@@ -187,31 +187,31 @@ class Predictor:
         return self.predict([text], **kwargs)[0]
 
     def _predict_batch(self, texts, start, stop, results, top_topics, top_terms):
-        good, cleaned, normalized, warnings = [], [], [], []
+        good, cleaned, warnings = [], [], []
         for i in range(start, stop):
             try:
                 text, warns = clean_input(texts[i])
             except InputError as exc:
                 results[i] = Prediction(label=None, error=str(exc))
                 continue
-            norm = normalize(text)
             good.append(i)
             cleaned.append(text)
-            normalized.append(norm)
             warnings.append(warns)
         if not good:
             return
         model = self.model
-        tokens = [self._analyzer.tokens_from_normalized(t) for t in normalized]
-        X = model.features(cleaned, tokens)
+        features = self._featurizer.transform(cleaned)
+        X = features.X
         proba = model.classifier.predict_proba(X)
         best = np.argmax(proba, axis=1)
-        theta = model.topics.transform(tokens) if model.topics is not None and top_topics > 0 else None
+        theta = None
+        if features.topic_counts is not None and top_topics > 0:
+            theta = model.topics.infer(features.topic_counts)
         n_words = len(model.words.vectorizer_.vocabulary_)
         coef = model.classifier.coef_
         for row, i in enumerate(good):
             warns = warnings[row]
-            if not tokens[row]:
+            if not features.n_tokens[row]:
                 warns = warns + ["no known words after normalization; the label rests on character n-grams"]
             results[i] = Prediction(
                 label=str(self._labels[best[row]]),

@@ -55,7 +55,23 @@ def _replace_all(text: str, pairs) -> str:
 _PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
 _PUNCT = re.compile(r"[^\w\s]|_", re.UNICODE)
 _SPACES = re.compile(r"\s+")
-_ARABIC_LETTER = "\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\ufb50-\ufdff\ufe70-\ufefc"  # Arabic-script letters
+
+
+def _letter_class(*spans: tuple[int, int]) -> str:
+    """A regex class body of the code points in *spans* that are letters (``str.isalpha``)."""
+    points = [c for lo, hi in spans for c in range(lo, hi + 1) if chr(c).isalpha()]
+    runs, start = [], points[0]
+    for prev, cur in zip(points, points[1:] + [None]):
+        if cur != prev + 1:
+            runs.append(f"{chr(start)}-{chr(prev)}" if prev > start else chr(start))
+            start = cur
+    return "".join(runs)
+
+
+#: Arabic-script letters: the Arabic block's letters and the presentation forms (only letters,
+#: so signs like U+FDFC RIAL and ornate parentheses do not count as Arabic).
+_ARABIC_LETTER = _letter_class((0x0620, 0x064A), (0x066E, 0x06D3), (0x06FA, 0x06FF), (0xFB50, 0xFDFF),
+                               (0xFE70, 0xFEFC))
 _ARABIC_RUN = re.compile(f"[{_ARABIC_LETTER}]+")
 
 
@@ -182,7 +198,20 @@ def normalize(text: str) -> str:
     return collapse_spaces(replace_punctuation(text.lower()))
 
 
-_LETTER_RUN = re.compile(r"[^\W\d_]+")
+def written_words(text: str) -> list[str]:
+    """The words of :func:`char_view` text: ``char_view(text).split()``, without building the
+    collapsed string (``str.split`` and the regex ``\\s`` agree on what white space is)."""
+    return _DELETE_RE.sub("", unfold_presentation_forms(text)).split()
+
+
+def normalize_written(word: str) -> str:
+    """Finish normalizing one written word (from :func:`written_words`): the steps of
+    :func:`normalize` that come after the deletions. Tokenizing the results word by word gives
+    the tokens of ``normalize(text)``, since no token crosses white space (a property test checks)."""
+    return replace_punctuation(_replace_all(word, _FOLD_PAIRS).lower())
+
+
+_OTHER_LETTER_RUN = re.compile(f"[^\\W\\d_{_ARABIC_LETTER}]+")  # letters outside the Arabic script
 
 
 def char_view(text: str) -> str:
@@ -199,15 +228,15 @@ def char_view(text: str) -> str:
 
 
 def arabic_share(text: str) -> float:
-    """Share of letters in *text* that are Arabic-script letters (0.0 when it has no letters).
+    """Share of the letters in *text* that are Arabic-script letters (0.0 when it has no letters).
 
-    Counted over the whole text, so Arabic after a long English preamble is still seen, by
-    summing the lengths of letter *runs* (a few hundred per article, not one object per letter).
+    Counted over the whole text, so Arabic after a long English preamble is still seen. The
+    Arabic letters are counted by deleting their runs (one C-level pass, no object per word) and
+    the other letters by their runs, which are few in an Arabic article.
     """
-    letters = sum(map(len, _LETTER_RUN.findall(text)))
-    if not letters:
-        return 0.0
-    return sum(map(len, _ARABIC_RUN.findall(text))) / letters
+    arabic = len(text) - len(_ARABIC_RUN.sub("", text))
+    total = arabic + sum(map(len, _OTHER_LETTER_RUN.findall(text)))
+    return arabic / total if total else 0.0
 
 
 _TAG_START = re.compile(r"<(?:!--|[a-zA-Z/!?])")

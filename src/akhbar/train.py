@@ -34,6 +34,7 @@ from sklearn.model_selection import train_test_split
 from akhbar.classify import LinearCalibrated
 from akhbar.corpus import Document
 from akhbar.features import CharNgrams, LdaTopics, WordTfidf
+from akhbar.featurize import Featurizer
 from akhbar.text import Analyzer, AnalyzerConfig, char_view, normalize, remove_diacritics, remove_tatweel, stopwords
 
 
@@ -120,16 +121,9 @@ class Model:
     def labels(self) -> list[str]:
         return [str(c) for c in self.classifier.classes_]
 
-    def features(self, texts: Sequence[str], tokens: Sequence[list[str]]) -> sp.csr_matrix:
-        """The classifier's input: word TF-IDF of *tokens* beside char n-grams of *texts*.
-
-        *texts* are the cleaned input texts (the char block takes :func:`char_view` of them);
-        *tokens* come from the shared analyzer.
-        """
-        blocks = [self.words.transform(tokens)]
-        if self.chars is not None:
-            blocks.append(self.chars.transform([char_view(t) for t in texts]))
-        return blocks[0].tocsr() if len(blocks) == 1 else sp.hstack(blocks, format="csr")
+    def featurizer(self) -> Featurizer:
+        """The one path from cleaned texts to features (validation here, prediction later)."""
+        return Featurizer(self.analyzer, self.words, self.chars, self.topics)
 
 
 class TrainingError(ValueError):
@@ -328,7 +322,7 @@ def train(docs: Sequence[Document], config: TrainConfig | None = None, *, progre
     model = Model(config=config, words=words, chars=chars, classifier=None, topics=None)
     X_val = None
     if len(val_idx):
-        X_val = model.features(pick(texts, val_idx), pick(tokens, val_idx)).astype(np.float64)
+        X_val = model.featurizer().transform(pick(texts, val_idx)).X.astype(np.float64)
 
     def new_classifier():
         return LinearCalibrated(C=config.C, class_weight=config.class_weight,

@@ -1,0 +1,215 @@
+"""Featurize: cleaned texts → every feature block at once, through a table of written words.
+
+Why a table: an article of 280 words repeats words that the last thousand articles already had,
+and every block (word TF-IDF, character n-grams, LDA counts) is a sum over the article's words of
+something that depends on the word alone. So each *written* word (as :func:`akhbar.text.char_view`
+leaves it, split on white space) is analysed once — normalized, tokenized, stopwords dropped,
+stemmed, looked up in each vocabulary, cut into character n-grams — and the result is kept as one
+row per block in flat arrays. An article is then a list of row ids, found with C-level dict
+lookups, and each block is one sparse product: (article × distinct word) counts times the
+distinct words' rows. No per-character and almost no per-token Python runs after warm-up.
+
+The table gives the same numbers as the block transforms it replaces (``WordTfidf.transform``
+over the analyzer's tokens, ``CharNgrams.transform`` over ``char_view`` text, ``LdaTopics``
+counts): ``tests/test_featurize.py`` checks that, and the split into words is exact because no
+analyzer token and no ``char_wb`` n-gram crosses white space.
+
+It is bounded (``capacity`` words; a full table is replaced by an empty one, so a stream of new
+words cannot grow memory) and safe to share between threads: lookups only read, additions happen
+under a lock and publish a word only after its rows are written, and a batch keeps the table it
+started with even if another thread replaces it.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from itertools import chain
+
+import numpy as np
+import scipy.sparse as sp
+
+from akhbar.features import CharNgrams, LdaTopics, WordTfidf, normalize_rows
+from akhbar.text import Analyzer, written_words, normalize_written
+
+CAPACITY = 200_000
+"""Written words a table keeps before it starts over; news vocabularies rarely need more."""
+
+
+class _Rows:
+    """A growable CSR block: row *i* holds (column, count) pairs; capacity doubles as it fills."""
+
+    def __init__(self):
+        self.indptr = np.zeros(1024, dtype=np.int64)
+        self.indices = np.zeros(16_384, dtype=np.int32)
+        self.data = np.zeros(16_384, dtype=np.float32)
+        self.n_rows = 0
+
+    def append(self, rows: list[dict[int, int]]) -> None:
+        """Append rows (column → count); called under the table's lock."""
+        cols = [c for row in rows for c in row]
+        counts = [n for row in rows for n in row.values()]
+        start = int(self.indptr[self.n_rows])
+        stop = start + len(cols)
+        if self.n_rows + len(rows) + 1 > self.indptr.size:
+            self.indptr = _grown(self.indptr, self.n_rows + len(rows) + 1)
+        if stop > self.indices.size:
+            self.indices, self.data = _grown(self.indices, stop), _grown(self.data, stop)
+        self.indices[start:stop] = cols
+        self.data[start:stop] = counts
+        ends = start + np.cumsum([len(row) for row in rows], dtype=np.int64)
+        self.indptr[self.n_rows + 1:self.n_rows + 1 + len(rows)] = ends
+        self.n_rows += len(rows)
+
+    def gather(self, ids: np.ndarray, n_cols: int) -> sp.csr_matrix:
+        """The rows *ids* (distinct, sorted) as a CSR matrix, one vectorised gather."""
+        indptr = self.indptr  # read once: an append may swap in a larger array meanwhile
+        starts, stops = indptr[ids], indptr[ids + 1]
+        lengths = stops - starts
+        new_indptr = np.zeros(ids.size + 1, dtype=np.int64)
+        np.cumsum(lengths, out=new_indptr[1:])
+        positions = np.repeat(starts - new_indptr[:-1], lengths) + np.arange(new_indptr[-1])
+        return sp.csr_matrix((self.data[positions], self.indices[positions], new_indptr),
+                             shape=(ids.size, n_cols))
+
+
+def _grown(array: np.ndarray, needed: int) -> np.ndarray:
+    bigger = np.zeros(max(needed, 2 * array.size), dtype=array.dtype)
+    bigger[:array.size] = array
+    return bigger
+
+
+class _Table:
+    """Written word → row id, and the rows of every block for each word."""
+
+    def __init__(self, blocks: int):
+        self.ids: dict[str, int] = {}
+        self.rows = [_Rows() for _ in range(blocks)]
+        self.tokens: list[tuple[str, ...]] = []  # analyzer tokens per word (for word n-grams)
+        self.n_tokens = np.zeros(1024, dtype=np.int32)
+        self.lock = threading.Lock()
+
+
+@dataclass
+class Features:
+    """What one batch of cleaned texts turns into."""
+
+    X: sp.csr_matrix  #: the classifier's input (word TF-IDF, then char n-gram TF-IDF)
+    topic_counts: sp.csr_matrix | None  #: counts over the topic model's vocabulary
+    n_tokens: np.ndarray  #: analyzer tokens per text (0: no known word, the label rests on chars)
+
+
+class Featurizer:
+    """Cleaned texts → :class:`Features` for a fitted model's blocks (see the module docstring)."""
+
+    def __init__(self, analyzer: Analyzer, words: WordTfidf, chars: CharNgrams | None,
+                 topics: LdaTopics | None, capacity: int = CAPACITY):
+        self.analyzer = analyzer
+        self.words = words
+        self.chars = chars
+        self.topics = topics
+        self.capacity = capacity
+        self._word_index = words.vectorizer_.vocabulary_
+        self._unigrams = tuple(words.ngram_range) == (1, 1)
+        self._word_idf = np.asarray(words.vectorizer_.idf_, dtype=np.float64)
+        self._blocks = ["words"] + (["chars"] if chars is not None else []) + (["topics"] if topics is not None else [])
+        self._table = _Table(len(self._blocks))
+        self._swap = threading.Lock()
+
+    # -- the table ------------------------------------------------------------------------------
+
+    def _current_table(self) -> _Table:
+        table = self._table
+        if len(table.ids) >= self.capacity:
+            with self._swap:
+                if self._table is table:
+                    self._table = _Table(len(self._blocks))
+                table = self._table
+        return table
+
+    def _analyse(self, word: str) -> tuple[tuple[str, ...], list[dict[int, int]]]:
+        """Everything about one written word: its analyzer tokens and its row in each block."""
+        tokens = tuple(self.analyzer.tokens_from_normalized(normalize_written(word)))
+        rows = []
+        for block in self._blocks:
+            if block == "words":
+                rows.append(_count(self._word_index.get(t) for t in tokens) if self._unigrams else {})
+            elif block == "chars":
+                rows.append(self.chars.word_row(word))
+            else:
+                rows.append(_count(self.topics.word_index_.get(t) for t in tokens))
+        return tokens, rows
+
+    def _add(self, table: _Table, words: list[str]) -> None:
+        with table.lock:
+            new = list(dict.fromkeys(w for w in words if w not in table.ids))
+            if not new:
+                return
+            analysed = [self._analyse(w) for w in new]
+            for block, rows in enumerate(table.rows):
+                rows.append([a[1][block] for a in analysed])
+            first = len(table.tokens)
+            table.tokens.extend(a[0] for a in analysed)
+            if first + len(new) > table.n_tokens.size:
+                table.n_tokens = _grown(table.n_tokens, first + len(new))
+            table.n_tokens[first:first + len(new)] = [len(a[0]) for a in analysed]
+            for offset, word in enumerate(new):  # published last: rows are in place first
+                table.ids[word] = first + offset
+
+    # -- batches --------------------------------------------------------------------------------
+
+    def transform(self, texts: list[str]) -> Features:
+        """Featurize cleaned *texts* (see :func:`akhbar.predictor.clean_input`)."""
+        table = self._current_table()
+        get = table.ids.get
+        per_text = [written_words(t) for t in texts]
+        flat = list(chain.from_iterable(per_text))
+        ids = list(map(get, flat))
+        if None in ids:
+            self._add(table, [w for w, i in zip(flat, ids) if i is None])
+            ids = list(map(table.ids.__getitem__, flat))
+        ids = np.asarray(ids, dtype=np.int64).reshape(-1)
+        doc_indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum([len(words) for words in per_text], out=doc_indptr[1:])
+        distinct, local = np.unique(ids, return_inverse=True)
+        occurrences = sp.csr_matrix((np.ones(ids.size, dtype=np.float32), local.reshape(-1), doc_indptr),
+                                    shape=(len(texts), distinct.size))
+        n_tokens = np.asarray(occurrences @ table.n_tokens[distinct].astype(np.float32)).astype(np.int64)
+
+        blocks, topic_counts = [], None
+        for block, rows in zip(self._blocks, table.rows):
+            if block == "words":
+                if self._unigrams:
+                    counts = occurrences @ rows.gather(distinct, len(self._word_idf))
+                    blocks.append(_tfidf(counts, self._word_idf, self.words.sublinear_tf, self.words.dtype))
+                else:
+                    tokens = [list(chain.from_iterable(table.tokens[i] for i in ids[a:b]))
+                              for a, b in zip(doc_indptr[:-1], doc_indptr[1:])]
+                    blocks.append(self.words.transform(tokens))
+            elif block == "chars":
+                counts = occurrences @ rows.gather(distinct, len(self.chars.vocabulary_))
+                blocks.append(self.chars.weigh(counts))
+            else:
+                topic_counts = (occurrences @ rows.gather(distinct, len(self.topics.vocabulary_))).astype(np.float64)
+        X = blocks[0].tocsr() if len(blocks) == 1 else sp.hstack(blocks, format="csr")
+        return Features(X=X, topic_counts=topic_counts, n_tokens=n_tokens)
+
+
+def _count(columns) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for j in columns:
+        if j is not None:
+            counts[j] = counts.get(j, 0) + 1
+    return counts
+
+
+def _tfidf(counts: sp.csr_matrix, idf: np.ndarray, sublinear: bool, dtype) -> sp.csr_matrix:
+    """scikit-learn's TF-IDF weighting (sublinear tf, idf, l2 rows) of a count matrix."""
+    counts = counts.tocsr()
+    counts.sum_duplicates()
+    data = counts.data.astype(np.float64)
+    if sublinear:
+        data = np.log(data) + 1.0
+    data *= idf[counts.indices]
+    counts.data = data
+    return normalize_rows(counts).astype(dtype)
