@@ -72,3 +72,35 @@ def test_lda_empty_document_gets_the_prior(normalized):
     topics = LdaTopics(num_topics=4, passes=2, no_below=3).fit(tokens)
     theta = topics.transform([[], ["كلمةغيرموجودة"]])
     np.testing.assert_allclose(theta, np.full((2, 4), 0.25))
+
+
+@pytest.mark.parametrize("no_below, no_above, keep_n", [(3, 0.5, 50_000), (1, 1.0, None), (2, 0.3, 40), (5, 0.9, 7)])
+def test_bow_corpus_counts_like_gensim(normalized, no_below, no_above, keep_n):
+    from gensim.corpora import Dictionary
+
+    from akhbar.features import BowCorpus
+
+    an = Analyzer()
+    tokens = [an.tokens_from_normalized(t) for t in normalized] + [[], ["ب", "ا", "ب"]]
+    dictionary = Dictionary(tokens)
+    dictionary.filter_extremes(no_below=no_below, no_above=no_above, keep_n=keep_n)
+    dictionary.compactify()
+    ours = BowCorpus.from_tokens(tokens, no_below, no_above, keep_n)
+    assert ours.vocabulary == [dictionary[i] for i in range(len(dictionary))]
+    assert list(ours) == [dictionary.doc2bow(t) for t in tokens]
+
+
+def test_stack_blocks_and_head_rows_equal_scipy():
+    import scipy.sparse as sp
+
+    from akhbar.features import head_rows, stack_blocks
+
+    a, b = sp.random(9000, 7, density=0.3, format="csr", random_state=1, dtype=np.float32), \
+        sp.random(9000, 5, density=0.2, format="csr", random_state=2, dtype=np.float32)
+    c = sp.random(3, 12, density=0.5, format="csr", random_state=3, dtype=np.float32)
+    ours = stack_blocks([[a, b], [c]], dtype=np.float64)
+    theirs = sp.vstack([sp.hstack([a, b]), c], format="csr", dtype=np.float64)
+    assert ours.dtype == np.float64 and ours.shape == theirs.shape
+    assert (ours != theirs).nnz == 0
+    head = head_rows(ours, 8999)
+    assert (head != theirs[:8999]).nnz == 0 and np.shares_memory(head.data, ours.data)

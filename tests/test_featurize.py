@@ -113,3 +113,5 @@ def test_word_by_word_analysis_equals_whole_text(text):
     analyzer = Analyzer()
     by_word = [t for w in written_words(text) for t in analyzer.tokens_from_normalized(normalize_written(w))]
     assert by_word == analyzer.tokens_from_normalized(normalize(text))
+    words = written_words(text)  # the table finishes new words in one pass, joined by newlines
+    assert normalize_written("\n".join(words)).split("\n") == [normalize_written(w) for w in words] or not words

@@ -129,3 +129,20 @@ def test_parallel_predict_equals_serial(predictor, seed_docs):
     serial = predictor.predict(texts, batch_size=64)
     parallel = predictor.predict(texts, batch_size=64, n_jobs=2)
     assert [p.to_dict() for p in parallel] == [p.to_dict() for p in serial]
+
+
+def test_topic_process_gives_the_in_process_model(seed_docs):
+    """The topic model trained in its own process (n_jobs=2) equals the one trained in line."""
+    config = dict(topics=5, lda_passes=3, seed=3, char_ngrams=None)
+    apart = train(seed_docs, TrainConfig(n_jobs=2, **config)).topics
+    inline = train(seed_docs, TrainConfig(n_jobs=1, **config)).topics
+    assert apart.vocabulary_ == inline.vocabulary_
+    np.testing.assert_array_equal(apart.exp_elog_beta_, inline.exp_elog_beta_)
+    assert apart.display_ == inline.display_
+    assert any(d != v for d, v in zip(apart.display_, apart.vocabulary_))  # written forms, not stems
+
+
+def test_a_failed_topic_process_is_reported(seed_docs, monkeypatch):
+    monkeypatch.setattr("sys.executable", "/bin/false")
+    with pytest.raises(TrainingError, match="topic model process failed .exit code 1"):
+        train(seed_docs, TrainConfig(topics=5, lda_passes=1, n_jobs=2, char_ngrams=None))

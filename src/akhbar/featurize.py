@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -45,21 +45,18 @@ class _Rows:
         self.data = np.zeros(16_384, dtype=np.float32)
         self.n_rows = 0
 
-    def append(self, rows: list[dict[int, int]]) -> None:
-        """Append rows (column → count); called under the table's lock."""
-        cols = [c for row in rows for c in row]
-        counts = [n for row in rows for n in row.values()]
-        start = int(self.indptr[self.n_rows])
-        stop = start + len(cols)
-        if self.n_rows + len(rows) + 1 > self.indptr.size:
-            self.indptr = _grown(self.indptr, self.n_rows + len(rows) + 1)
+    def append(self, rows: sp.csr_matrix) -> None:
+        """Append the rows of a CSR matrix; called under the table's lock."""
+        n, start = rows.shape[0], int(self.indptr[self.n_rows])
+        stop = start + rows.nnz
+        if self.n_rows + n + 1 > self.indptr.size:
+            self.indptr = _grown(self.indptr, self.n_rows + n + 1)
         if stop > self.indices.size:
             self.indices, self.data = _grown(self.indices, stop), _grown(self.data, stop)
-        self.indices[start:stop] = cols
-        self.data[start:stop] = counts
-        ends = start + np.cumsum([len(row) for row in rows], dtype=np.int64)
-        self.indptr[self.n_rows + 1:self.n_rows + 1 + len(rows)] = ends
-        self.n_rows += len(rows)
+        self.indices[start:stop] = rows.indices
+        self.data[start:stop] = rows.data
+        self.indptr[self.n_rows + 1:self.n_rows + 1 + n] = start + rows.indptr[1:]
+        self.n_rows += n
 
     def gather(self, ids: np.ndarray, n_cols: int) -> sp.csr_matrix:
         """The rows *ids* (distinct, sorted) as a CSR matrix, one vectorised gather."""
@@ -127,34 +124,36 @@ class Featurizer:
                 table = self._table
         return table
 
-    def _analyse(self, word: str) -> tuple[tuple[str, ...], list[dict[int, int]]]:
-        """Everything about one written word: its analyzer tokens and its row in each block."""
-        tokens = tuple(self.analyzer.tokens_from_normalized(normalize_written(word)))
-        rows = []
-        for block in self._blocks:
-            if block == "words":
-                rows.append(_count(self._word_index.get(t) for t in tokens) if self._unigrams else {})
-            elif block == "chars":
-                rows.append(self.chars.word_row(word))
-            else:
-                rows.append(_count(self.topics.word_index_.get(t) for t in tokens))
-        return tokens, rows
-
     def _add(self, table: _Table, words: list[str]) -> None:
+        """Analyse the *words* not yet in *table* and add their rows to every block.
+
+        The per-word Python work is the analyzer (normalize, tokenize, stem: cached per token)
+        and cutting the n-grams; every vocabulary lookup runs as ``map(dict.get, ...)``.
+        """
         with table.lock:
             new = list(dict.fromkeys(w for w in words if w not in table.ids))
             if not new:
                 return
-            analysed = [self._analyse(w) for w in new]
-            for block, rows in enumerate(table.rows):
-                rows.append([a[1][block] for a in analysed])
+            # one normalization pass over all new words: the steps are per character and a
+            # written word holds no white space, so joining on newlines changes nothing
+            finished = normalize_written("\n".join(new)).split("\n")
+            analyse = self.analyzer.tokens_from_normalized
+            tokens = [tuple(analyse(w)) for w in finished]
+            for block, rows in zip(self._blocks, table.rows):
+                if block == "words":
+                    index = self._word_index if self._unigrams else {}
+                    rows.append(_rows_of(tokens, index, len(self._word_idf)))
+                elif block == "chars":
+                    grams = self.chars.grams
+                    rows.append(_rows_of([grams(w) for w in new], self.chars.gram_index_, len(self.chars.vocabulary_)))
+                else:
+                    rows.append(_rows_of(tokens, self.topics.word_index_, len(self.topics.vocabulary_)))
             first = len(table.tokens)
-            table.tokens.extend(a[0] for a in analysed)
+            table.tokens.extend(tokens)
             if first + len(new) > table.n_tokens.size:
                 table.n_tokens = _grown(table.n_tokens, first + len(new))
-            table.n_tokens[first:first + len(new)] = [len(a[0]) for a in analysed]
-            for offset, word in enumerate(new):  # published last: rows are in place first
-                table.ids[word] = first + offset
+            table.n_tokens[first:first + len(new)] = [len(t) for t in tokens]
+            table.ids.update(zip(new, range(first, first + len(new))))  # published last: rows are in place
 
     # -- batches --------------------------------------------------------------------------------
 
@@ -195,12 +194,17 @@ class Featurizer:
         return Features(X=X, topic_counts=topic_counts, n_tokens=n_tokens)
 
 
-def _count(columns) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    for j in columns:
-        if j is not None:
-            counts[j] = counts.get(j, 0) + 1
-    return counts
+def _rows_of(items: list, index: dict[str, int], n_cols: int) -> sp.csr_matrix:
+    """Row *i* = counts of the known entries of ``items[i]`` (tokens or n-grams) in *index*."""
+    lengths = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
+    flat = list(chain.from_iterable(items))
+    cols = np.fromiter(map(index.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+    rows = np.repeat(np.arange(len(items)), lengths)
+    known = cols >= 0
+    matrix = sp.csr_matrix((np.ones(int(known.sum()), dtype=np.float32), (rows[known], cols[known])),
+                           shape=(len(items), n_cols))
+    matrix.sum_duplicates()
+    return matrix
 
 
 def _tfidf(counts: sp.csr_matrix, idf: np.ndarray, sublinear: bool, dtype) -> sp.csr_matrix:
