@@ -146,3 +146,18 @@ def test_a_failed_topic_process_is_reported(seed_docs, monkeypatch):
     monkeypatch.setattr("sys.executable", "/bin/false")
     with pytest.raises(TrainingError, match="topic model process failed .exit code 1"):
         train(seed_docs, TrainConfig(topics=5, lda_passes=1, n_jobs=2, char_ngrams=None))
+
+
+def test_driving_terms_are_the_largest_positive_contributions(predictor, seed_docs):
+    texts = [d.full_text for d in seed_docs[:40]]
+    X = predictor._featurizer.transform(texts).X
+    coef = predictor.model.classifier.coef_
+    n_words = len(predictor.model.words.vocabulary_)
+    shown = predictor._terms()
+    for text, row, p in zip(texts, range(40), predictor.predict(texts, top_terms=4)):
+        best = predictor.labels.index(p.label)
+        x = X[row].toarray().ravel()[:n_words]
+        contrib = x * coef[best, :n_words]
+        top = [j for j in np.argsort(-contrib, kind="stable")[:4] if contrib[j] > 0]
+        assert [t for t, _ in p.terms] == [str(shown[j]) for j in top]
+        assert [v for _, v in p.terms] == pytest.approx([contrib[j] for j in top], abs=1e-4)

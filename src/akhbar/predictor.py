@@ -207,44 +207,51 @@ class Predictor:
         theta = None
         if features.topic_counts is not None and top_topics > 0:
             theta = model.topics.infer(features.topic_counts)
-        n_words = len(model.words.vectorizer_.vocabulary_)
-        coef = model.classifier.coef_
-        for row, i in enumerate(good):
+        topics = self._top_topics(theta, top_topics, len(good))
+        terms = self._driving_terms(X, best, top_terms)
+        labels = [str(lab) for lab in self._labels]
+        for row, (i, p) in enumerate(zip(good, proba.tolist())):
             warns = warnings[row]
             if not features.n_tokens[row]:
                 warns = warns + ["no known words after normalization; the label rests on character n-grams"]
-            results[i] = Prediction(
-                label=str(self._labels[best[row]]),
-                probabilities={str(lab): float(p) for lab, p in zip(self._labels, proba[row])},
-                topics=self._top_topics(theta, row, top_topics),
-                terms=self._driving_terms(X, row, best[row], coef, n_words, top_terms),
-                warnings=warns,
-            )
+            results[i] = Prediction(label=labels[best[row]], probabilities=dict(zip(labels, p)),
+                                    topics=topics[row], terms=terms[row], warnings=warns)
 
     @staticmethod
-    def _top_topics(theta, row, n):
+    def _top_topics(theta, n: int, rows: int) -> list[list[tuple[int, float]]]:
+        """The *n* largest topic shares of each row, for the whole batch at once."""
         if theta is None or n <= 0:
-            return []
-        order = np.argsort(-theta[row])[:n]
-        return [(int(t), round(float(theta[row, t]), 4)) for t in order]
+            return [[] for _ in range(rows)]
+        order = np.argsort(-theta, axis=1, kind="stable")[:, :n]
+        shares = np.round(np.take_along_axis(theta, order, axis=1), 4)
+        return [list(zip(o, s)) for o, s in zip(order.tolist(), shares.tolist())]
 
-    def _driving_terms(self, X, row, label_index, coef, n_words, n):
-        """Word features with the largest positive contribution (weight × tf-idf) to the label."""
+    def _driving_terms(self, X, best, n: int) -> list[list[tuple[str, float]]]:
+        """Per row, the word features with the largest positive contribution (weight × tf-idf) to
+        its label, computed for the whole batch with one gather and one sort."""
+        rows = X.shape[0]
         if n <= 0:
-            return []
-        start, stop = X.indptr[row], X.indptr[row + 1]
-        cols, vals = X.indices[start:stop], X.data[start:stop]
-        words = cols < n_words
-        cols, vals = cols[words], vals[words]
-        if cols.size == 0:
-            return []
-        w = coef[label_index if coef.shape[0] > 1 else 0, cols]
-        if coef.shape[0] == 1 and label_index == 0:
-            w = -w
-        contrib = vals * w
-        order = np.argsort(-contrib)[:n]
-        terms = self._terms()
-        return [(str(terms[cols[j]]), round(float(contrib[j]), 4)) for j in order if contrib[j] > 0]
+            return [[] for _ in range(rows)]
+        coef, n_words = self.model.classifier.coef_, len(self.model.words.vectorizer_.vocabulary_)
+        row_of = np.repeat(np.arange(rows), np.diff(X.indptr))
+        words = X.indices < n_words
+        row_of, cols, vals = row_of[words], X.indices[words], X.data[words]
+        if coef.shape[0] > 1:
+            weight = coef[best[row_of], cols]
+        else:  # binary: one weight row, positive for the second label
+            weight = coef[0, cols] * np.where(best[row_of] == 1, 1.0, -1.0)
+        contrib = vals * weight
+        positive = contrib > 0
+        row_of, cols, contrib = row_of[positive], cols[positive], contrib[positive]
+        order = np.lexsort((-contrib, row_of))  # by row, then largest contribution first
+        first = np.searchsorted(row_of[order], np.arange(rows))
+        top = order[np.arange(order.size) - np.repeat(first, np.diff(np.append(first, order.size))) < n]
+        out: list[list[tuple[str, float]]] = [[] for _ in range(rows)]
+        names = self._terms()[cols[top]].tolist()
+        values = np.round(contrib[top].astype(np.float64), 4).tolist()
+        for r, name, value in zip(row_of[top].tolist(), names, values):
+            out[r].append((str(name), value))
+        return out
 
     def topic_words(self, n: int = 10) -> list[list[tuple[str, float]]]:
         if self.model.topics is None:
