@@ -326,7 +326,7 @@ def light_stem(token: str) -> str:
 
     A light stemmer in the style of Larkey et al.'s Light10: it merges والحكومه/بالحكومه/
     الحكومه/حكومات without the over-stemming of root extractors (ISRI maps مكتب and كاتب
-    to one root). ``experiments/stemmers.md`` has the measurement behind the default.
+    to one root). ``experiments/ablation.md`` has the measurement behind the default.
     """
     for prefix in PREFIXES:
         if token.startswith(prefix) and len(token) - len(prefix) >= MIN_STEM:
