@@ -115,3 +115,35 @@ def test_word_by_word_analysis_equals_whole_text(text):
     assert by_word == analyzer.tokens_from_normalized(normalize(text))
     words = written_words(text)  # the table finishes new words in one pass, joined by newlines
     assert normalize_written("\n".join(words)).split("\n") == [normalize_written(w) for w in words] or not words
+
+
+def test_a_saved_word_table_gives_the_same_features_and_starts_warm(model, texts, predictor):
+    assert model.word_table is not None and len(model.word_table.words) > 100  # saved, reloaded
+    seeded = Featurizer(model.analyzer, model.words, model.chars, model.topics, seed=model.word_table)
+    empty = Featurizer(model.analyzer, model.words, model.chars, model.topics)
+    assert len(seeded._table.ids) == len(model.word_table.words) and not empty._table.ids
+    a, b = seeded.transform(texts), empty.transform(texts)
+    np.testing.assert_allclose(a.X.toarray(), b.X.toarray(), atol=1e-7)
+    assert (a.topic_counts != b.topic_counts).nnz == 0 and list(a.n_tokens) == list(b.n_tokens)
+
+
+def test_a_full_seeded_table_starts_over_from_the_seed(model, texts):
+    small = Featurizer(model.analyzer, model.words, model.chars, model.topics, capacity=50, seed=model.word_table)
+    first = small._table
+    unseen = [f"خبر{i} عاجل{i} من المراسل{i}" for i in range(60)]  # 180 words no seed has
+    for start in range(0, len(unseen), 10):
+        small.transform(unseen[start:start + 10])
+    assert small._table is not first
+    assert set(model.word_table.words) <= set(small._table.ids)
+
+
+def test_word_table_must_fit_the_model(model):
+    from akhbar.featurize import WordTable
+
+    table = model.word_table
+    broken = WordTable(words=table.words, tokens=table.tokens[:-1], blocks=table.blocks)
+    with pytest.raises(ValueError, match="one token list per word"):
+        Featurizer(model.analyzer, model.words, model.chars, model.topics, seed=broken)
+    fewer = WordTable(words=table.words, tokens=table.tokens, blocks={"words": table.blocks["words"]})
+    with pytest.raises(ValueError, match="blocks"):
+        Featurizer(model.analyzer, model.words, model.chars, model.topics, seed=fewer)

@@ -515,6 +515,10 @@ INCONSISTENT = [
     ("alpha-wrong-length", _replace_array("topics.alpha.npy", lambda a: a[:3])),
     ("intercept-wrong-length", _replace_array("classifier.intercept.npy", lambda a: a[:2])),
     ("coef-nan", _replace_array("classifier.coef.npy", lambda a: np.full_like(a, np.nan))),
+    ("table-index-beyond-vocabulary", _replace_array("table.chars.indices.npy", lambda a: a + 10**6)),
+    ("table-indptr-short", _replace_array("table.words.indptr.npy", lambda a: a[:-5])),
+    ("table-negative-count", _replace_array("table.topics.data.npy", lambda a: -a)),
+    ("table-indptr-decreasing", _replace_array("table.chars.indptr.npy", lambda a: a[::-1].copy())),
 ]
 
 

@@ -29,6 +29,7 @@ import numpy as np
 from akhbar import __version__
 from akhbar.classify import LinearCalibrated
 from akhbar.features import CharNgrams, LdaTopics, WordTfidf
+from akhbar.featurize import WordTable
 from akhbar.text import Analyzer
 from akhbar.train import Model, TrainConfig
 
@@ -86,6 +87,14 @@ def _component_files(model: Model) -> dict[str, object]:
             files["topics.display.json"] = t["display"]
         for name in ("alpha", "topic_word", "exp_elog_beta"):
             files[f"topics.{name}.npy"] = np.asarray(t[name], dtype=np.float64)
+    if model.word_table is not None:
+        table = model.word_table
+        files["table.words.json"] = table.words
+        files["table.tokens.json"] = table.tokens
+        for name, (indptr, indices, data) in table.blocks.items():
+            files[f"table.{name}.indptr.npy"] = np.asarray(indptr, dtype=np.int64)
+            files[f"table.{name}.indices.npy"] = np.asarray(indices, dtype=np.int32)
+            files[f"table.{name}.data.npy"] = np.asarray(data, dtype=np.float32)
     return files
 
 
@@ -266,6 +275,14 @@ class _Reader:
             raise ModelError(f"{file} should be a list of strings")
         return value
 
+    def string_lists(self, name: str) -> list[list[str]]:
+        file = self._file(name)
+        value = _parse_json(file)
+        if not isinstance(value, list) or not all(
+                isinstance(v, list) and all(isinstance(t, str) for t in v) for v in value):
+            raise ModelError(f"{file} should be a list of lists of strings")
+        return value
+
     def optional_strings(self, name: str, length: int) -> list[str] | None:
         """An optional list of display strings, one per vocabulary entry, if the folder has it."""
         if name not in self.listed:
@@ -323,11 +340,18 @@ def load_model(path: str | os.PathLike) -> tuple[Model, dict]:
             topics = LdaTopics.from_state(params["topics"], {
                 "vocabulary": vocabulary, "display": display, "alpha": alpha,
                 "topic_word": topic_word, "exp_elog_beta": beta})
+        model = Model(config=config, words=words, chars=chars, classifier=classifier, topics=topics,
+                      metrics=manifest.get("metrics", {}), training=manifest.get("training", {}),
+                      word_display=word_display)
+        if "table.words.json" in read.listed:
+            blocks = ["words"] + (["chars"] if chars is not None else []) + (["topics"] if topics is not None else [])
+            model.word_table = WordTable(
+                words=read.strings("table.words.json"), tokens=read.string_lists("table.tokens.json"),
+                blocks={b: (read.array(f"table.{b}.indptr.npy", 1), read.array(f"table.{b}.indices.npy", 1),
+                            read.array(f"table.{b}.data.npy", 1)) for b in blocks})
+            model.featurizer()  # checks the table against the vocabularies now, not at the first predict
     except ModelError:
         raise
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"{folder} is inconsistent: {type(exc).__name__}: {exc}") from None
-    model = Model(config=config, words=words, chars=chars, classifier=classifier, topics=topics,
-                  metrics=manifest.get("metrics", {}), training=manifest.get("training", {}),
-                  word_display=word_display)
     return model, manifest

@@ -14,8 +14,9 @@ over the analyzer's tokens, ``CharNgrams.transform`` over ``char_view`` text, ``
 counts): ``tests/test_featurize.py`` checks that, and the split into words is exact because no
 analyzer token and no ``char_wb`` n-gram crosses white space.
 
-It is bounded (``capacity`` words; a full table is replaced by an empty one, so a stream of new
-words cannot grow memory) and safe to share between threads: lookups only read, additions happen
+A model carries its training corpus's most frequent words already analysed (:class:`WordTable`),
+so a new process starts warm. The table is bounded (``capacity`` words beyond those; a full table
+is replaced by a fresh one, so a stream of new words cannot grow memory) and safe to share between threads: lookups only read, additions happen
 under a lock and publish a word only after its rows are written, and a batch keeps the table it
 started with even if another thread replaces it.
 """
@@ -88,6 +89,34 @@ class _Table:
 
 
 @dataclass
+class WordTable:
+    """The table rows of a model's most frequent written words, saved with the model.
+
+    A fresh process would otherwise analyse every word of its first articles (about 45 us a
+    word, most of a first pass over a few thousand articles); with the training corpus's common
+    words already in the table it starts warm. Plain arrays and strings, so the model folder
+    stays pickle-free.
+    """
+
+    words: list[str]
+    tokens: list[list[str]]  #: analyzer tokens of each word
+    blocks: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]  #: block → CSR (indptr, indices, data)
+
+    def check(self, widths: dict[str, int]) -> None:
+        """Raise ``ValueError`` unless the table fits blocks of these widths (name → columns)."""
+        n = len(self.words)
+        if len(self.tokens) != n or len(set(self.words)) != n:
+            raise ValueError("word table: words must be unique, one token list per word")
+        if set(self.blocks) != set(widths):
+            raise ValueError(f"word table has blocks {sorted(self.blocks)}, the model {sorted(widths)}")
+        for name, (indptr, indices, data) in self.blocks.items():
+            matrix = sp.csr_matrix((data, indices, indptr), shape=(n, widths[name]))
+            matrix.check_format(full_check=True)  # index bounds, monotone indptr, lengths
+            if data.size and not (np.all(data > 0) and np.all(data == np.round(data))):
+                raise ValueError(f"word table block {name}: counts must be positive whole numbers")
+
+
+@dataclass
 class Features:
     """What one batch of cleaned texts turns into."""
 
@@ -100,7 +129,7 @@ class Featurizer:
     """Cleaned texts → :class:`Features` for a fitted model's blocks (see the module docstring)."""
 
     def __init__(self, analyzer: Analyzer, words: WordTfidf, chars: CharNgrams | None,
-                 topics: LdaTopics | None, capacity: int = CAPACITY):
+                 topics: LdaTopics | None, capacity: int = CAPACITY, seed: WordTable | None = None):
         self.analyzer = analyzer
         self.words = words
         self.chars = chars
@@ -110,17 +139,51 @@ class Featurizer:
         self._unigrams = tuple(words.ngram_range) == (1, 1)
         self._word_idf = np.asarray(words.vectorizer_.idf_, dtype=np.float64)
         self._blocks = ["words"] + (["chars"] if chars is not None else []) + (["topics"] if topics is not None else [])
-        self._table = _Table(len(self._blocks))
+        self._seed = seed
+        if seed is not None:
+            seed.check(self.widths())
+        self._table = self._new_table()
         self._swap = threading.Lock()
+
+    def widths(self) -> dict[str, int]:
+        """Columns of each block of the table."""
+        sizes = {"words": len(self._word_idf), "chars": len(self.chars.vocabulary_) if self.chars else 0,
+                 "topics": len(self.topics.vocabulary_) if self.topics else 0}
+        return {name: sizes[name] for name in self._blocks}
+
+    def _new_table(self) -> _Table:
+        """An empty table, or one holding the seed's words when the model has them."""
+        table = _Table(len(self._blocks))
+        seed = self._seed
+        if seed is not None and seed.words:
+            widths = self.widths()
+            for name, rows in zip(self._blocks, table.rows):
+                indptr, indices, data = seed.blocks[name]
+                rows.append(sp.csr_matrix((data, indices, indptr), shape=(len(seed.words), widths[name])))
+            table.tokens.extend(tuple(t) for t in seed.tokens)
+            table.n_tokens = np.array([len(t) for t in seed.tokens] + [0] * 1024, dtype=np.int32)
+            table.ids.update(zip(seed.words, range(len(seed.words))))
+        return table
+
+    def export(self, words: list[str]) -> WordTable:
+        """The rows of *words* (distinct written words) as a :class:`WordTable` to save."""
+        table = _Table(len(self._blocks))
+        self._add(table, list(words))
+        blocks = {}
+        for name, rows in zip(self._blocks, table.rows):
+            n = rows.n_rows
+            end = int(rows.indptr[n])
+            blocks[name] = (rows.indptr[:n + 1].copy(), rows.indices[:end].copy(), rows.data[:end].copy())
+        return WordTable(words=list(table.ids), tokens=[list(t) for t in table.tokens], blocks=blocks)
 
     # -- the table ------------------------------------------------------------------------------
 
     def _current_table(self) -> _Table:
         table = self._table
-        if len(table.ids) >= self.capacity:
+        if len(table.ids) >= self.capacity + (len(self._seed.words) if self._seed is not None else 0):
             with self._swap:
                 if self._table is table:
-                    self._table = _Table(len(self._blocks))
+                    self._table = self._new_table()
                 table = self._table
         return table
 

@@ -328,14 +328,16 @@ def light_stem(token: str) -> str:
     الحكومه/حكومات without the over-stemming of root extractors (ISRI maps مكتب and كاتب
     to one root). ``experiments/ablation.md`` has the measurement behind the default.
     """
-    for prefix in PREFIXES:
-        if token.startswith(prefix) and len(token) - len(prefix) >= MIN_STEM:
-            token = token[len(prefix):]
-            break
-    for suffix in SUFFIXES:
-        if token.endswith(suffix) and len(token) - len(suffix) >= MIN_STEM:
-            token = token[: -len(suffix)]
-            break
+    if token.startswith(PREFIXES):  # one C call rules out most tokens before the loop
+        for prefix in PREFIXES:
+            if token.startswith(prefix) and len(token) - len(prefix) >= MIN_STEM:
+                token = token[len(prefix):]
+                break
+    if token.endswith(SUFFIXES):
+        for suffix in SUFFIXES:
+            if token.endswith(suffix) and len(token) - len(suffix) >= MIN_STEM:
+                token = token[: -len(suffix)]
+                break
     if len(token) > MIN_STEM and token.endswith("ه"):
         token = token[:-1]
     return token

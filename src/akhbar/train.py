@@ -30,6 +30,7 @@ import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -41,8 +42,9 @@ from sklearn.model_selection import train_test_split
 from akhbar.classify import LinearCalibrated
 from akhbar.corpus import Document
 from akhbar.features import BowCorpus, CharNgrams, LdaTopics, WordTfidf, head_rows, stack_blocks
-from akhbar.featurize import Featurizer
-from akhbar.text import Analyzer, AnalyzerConfig, char_view, normalize, remove_diacritics, remove_tatweel, stopwords
+from akhbar.featurize import Featurizer, WordTable
+from akhbar.text import (Analyzer, AnalyzerConfig, char_view, normalize, remove_diacritics, remove_tatweel,
+                         stopwords, written_words)
 
 
 @dataclass
@@ -80,6 +82,9 @@ class TrainConfig:
     lda_no_below: int = 5
     lda_no_above: float = 0.5
     lda_keep_n: int = 50_000
+    # the most frequent written words of the corpus, analysed at training and saved with the model
+    # so that prediction in a new process starts warm (featurize.WordTable); 0 turns it off
+    table_words: int = 50_000
 
     def analyzer_config(self) -> AnalyzerConfig:
         return AnalyzerConfig(keep_latin=self.keep_latin, keep_numbers=self.keep_numbers,
@@ -123,6 +128,7 @@ class Model:
     metrics: dict = field(default_factory=dict)
     training: dict = field(default_factory=dict)
     word_display: list[str] | None = None  #: readable form of each word feature, for explanations
+    word_table: WordTable | None = None  #: common written words, analysed in advance (featurize.py)
 
     @property
     def analyzer(self) -> Analyzer:
@@ -134,7 +140,7 @@ class Model:
 
     def featurizer(self) -> Featurizer:
         """The one path from cleaned texts to features (validation here, prediction later)."""
-        return Featurizer(self.analyzer, self.words, self.chars, self.topics)
+        return Featurizer(self.analyzer, self.words, self.chars, self.topics, seed=self.word_table)
 
 
 class TrainingError(ValueError):
@@ -361,6 +367,11 @@ def train(docs: Sequence[Document], config: TrainConfig | None = None, *, progre
     # refit uses the whole matrix as it is, so no second copy is ever made.
     X_all = stack_blocks(groups, dtype=np.float64)
     del blocks, groups
+    common = []
+    if config.table_words:
+        frequency = Counter(chain.from_iterable(map(written_words, texts)))
+        common = [w for w, _ in frequency.most_common(config.table_words)]
+        del frequency
     texts = texts[:DISPLAY_SAMPLE]  # all the rest needs of the text
     _give_back_memory()
     X = head_rows(X_all, len(fit_idx))
@@ -401,6 +412,9 @@ def train(docs: Sequence[Document], config: TrainConfig | None = None, *, progre
         model.topics = topic_job()
         model.topics.display_ = [readable.get(w, w) for w in model.topics.vocabulary_]
         lap("topics (waited for)")
+    if common:
+        model.word_table = model.featurizer().export(common)
+        lap("word_table")
     model.training = {
         "documents": len(docs),
         "labelled_documents": len(labelled),
