@@ -161,3 +161,21 @@ def test_driving_terms_are_the_largest_positive_contributions(predictor, seed_do
         top = [j for j in np.argsort(-contrib, kind="stable")[:4] if contrib[j] > 0]
         assert [t for t, _ in p.terms] == [str(shown[j]) for j in top]
         assert [v for _, v in p.terms] == pytest.approx([contrib[j] for j in top], abs=1e-4)
+
+
+def test_training_that_fails_after_starting_the_topic_process_leaves_nothing(seed_docs, monkeypatch):
+    import gc
+    import glob
+    import tempfile
+
+    import akhbar.train as train_module
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full while fitting the classifier")
+
+    before = set(glob.glob(f"{tempfile.gettempdir()}/akhbar-lda-*"))
+    monkeypatch.setattr(train_module.LinearCalibrated, "fit", boom)
+    with pytest.raises(RuntimeError, match="disk full"):
+        train(seed_docs, TrainConfig(topics=5, lda_passes=50, n_jobs=2, char_ngrams=None))
+    gc.collect()
+    assert set(glob.glob(f"{tempfile.gettempdir()}/akhbar-lda-*")) == before  # folder removed, process killed

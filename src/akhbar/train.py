@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import weakref
 from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
@@ -250,16 +251,19 @@ def _start_topics(lda: LdaTopics, corpus: BowCorpus, parallel: bool):
         fitted = lda.fit(corpus)
         return lambda: fitted
     folder = Path(tempfile.mkdtemp(prefix="akhbar-lda-"))
-    corpus.save(folder)
-    (folder / "params.json").write_text(json.dumps(lda.get_params()), "utf-8")
-    env = dict(os.environ)
-    package_root = str(Path(__file__).resolve().parents[1])  # akhbar importable even when not installed
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
-    stderr = open(folder / "stderr.txt", "wb")
-    process = subprocess.Popen([sys.executable, "-m", "akhbar.train", "--topics-worker", str(folder)],
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr, env=env)
-    stderr.close()
-
+    try:
+        corpus.save(folder)
+        (folder / "params.json").write_text(json.dumps(lda.get_params()), "utf-8")
+        env = dict(os.environ)
+        package_root = str(Path(__file__).resolve().parents[1])  # akhbar importable even when not installed
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+        with open(folder / "stderr.txt", "wb") as stderr:
+            process = subprocess.Popen([sys.executable, "-m", "akhbar.train", "--topics-worker", str(folder)],
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr, env=env)
+    except OSError:  # no usable interpreter to start (embedded Python): fit here instead
+        shutil.rmtree(folder, ignore_errors=True)
+        fitted = lda.fit(corpus)
+        return lambda: fitted
     def wait() -> LdaTopics:
         try:
             code = process.wait()
@@ -271,9 +275,19 @@ def _start_topics(lda: LdaTopics, corpus: BowCorpus, parallel: bool):
             state["vocabulary"], state["display"] = corpus.vocabulary, None
             return LdaTopics.from_state(lda.get_params(), state)
         finally:
-            shutil.rmtree(folder, ignore_errors=True)
+            cleanup()
 
+    # If training stops before waiting (an error, Ctrl-C), the process and its folder go with the
+    # last reference to ``wait``, and at interpreter exit at the latest.
+    cleanup = weakref.finalize(wait, _stop_topics, process, folder)
     return wait
+
+
+def _stop_topics(process: subprocess.Popen, folder: Path) -> None:
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _topics_worker(folder: Path) -> None:
