@@ -344,12 +344,16 @@ def load_model(path: str | os.PathLike) -> tuple[Model, dict]:
                       metrics=manifest.get("metrics", {}), training=manifest.get("training", {}),
                       word_display=word_display)
         if "table.words.json" in read.listed:
-            blocks = ["words"] + (["chars"] if chars is not None else []) + (["topics"] if topics is not None else [])
+            widths = {"words": len(words.vocabulary_)}
+            if chars is not None:
+                widths["chars"] = len(chars.vocabulary_)
+            if topics is not None:
+                widths["topics"] = len(topics.vocabulary_)
             model.word_table = WordTable(
                 words=read.strings("table.words.json"), tokens=read.string_lists("table.tokens.json"),
                 blocks={b: (read.array(f"table.{b}.indptr.npy", 1), read.array(f"table.{b}.indices.npy", 1),
-                            read.array(f"table.{b}.data.npy", 1)) for b in blocks})
-            model.featurizer()  # checks the table against the vocabularies now, not at the first predict
+                            read.array(f"table.{b}.data.npy", 1)) for b in widths})
+            model.word_table.check(widths)  # at load, not at the first predict
     except ModelError:
         raise
     except (KeyError, TypeError, ValueError) as exc:

@@ -29,6 +29,24 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 
 
+def count_rows(items: Sequence[Sequence[str]], index: dict[str, int], n_cols: int) -> sp.csr_matrix:
+    """Row *i* = counts of the entries of ``items[i]`` (tokens, n-grams) that *index* knows.
+
+    Every lookup runs as ``map(dict.get, ...)`` and the counting in scipy: no Python loop per
+    entry. Columns come out sorted within each row. Shared by the n-gram and LDA count paths
+    and by the prediction word table.
+    """
+    lengths = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
+    flat = list(chain.from_iterable(items))
+    cols = np.fromiter(map(index.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+    rows = np.repeat(np.arange(len(items)), lengths)
+    known = cols >= 0
+    matrix = sp.csr_matrix((np.ones(int(known.sum()), dtype=np.float32), (rows[known], cols[known])),
+                           shape=(len(items), n_cols))
+    matrix.sum_duplicates()
+    return matrix
+
+
 # --- TF-IDF ----------------------------------------------------------------------------------------
 
 
@@ -142,24 +160,14 @@ class CharNgrams(TransformerMixin, BaseEstimator):
                                 np.asarray(indptr, dtype=np.int64)), shape=(len(indptr) - 1, len(index)))
         return matrix, list(index)
 
-    def _gram_counts(self, word: str, gram_index: dict[str, int], grow: bool) -> dict[int, int]:
-        """Column → count of *word*'s n-grams; with ``grow`` unseen n-grams join *gram_index*,
-        without it they are skipped."""
-        counts: dict[int, int] = {}
-        for gram in self.grams(word):
-            j = gram_index.get(gram)
-            if j is None:
-                if not grow:
-                    continue
-                j = gram_index[gram] = len(gram_index)
-            counts[j] = counts.get(j, 0) + 1
-        return counts
-
-    def _incidence(self, words: list[str], gram_index: dict[str, int], grow: bool) -> sp.csr_matrix:
-        """Word-by-n-gram count matrix; with ``grow`` (fitting) new n-grams join *gram_index*."""
+    def _incidence(self, words: list[str], gram_index: dict[str, int]) -> sp.csr_matrix:
+        """Word-by-n-gram count matrix while fitting; every new n-gram joins *gram_index*."""
         indptr, indices, data = [0], [], []
         for word in words:
-            counts = self._gram_counts(word, gram_index, grow)
+            counts: dict[int, int] = {}
+            for gram in self.grams(word):
+                j = gram_index.setdefault(gram, len(gram_index))
+                counts[j] = counts.get(j, 0) + 1
             indices.extend(counts)
             data.extend(counts.values())
             indptr.append(len(indices))
@@ -173,7 +181,7 @@ class CharNgrams(TransformerMixin, BaseEstimator):
     def fit_transform(self, normalized: Sequence[str], y=None):
         words_matrix, words = self._word_counts(normalized)
         all_grams: dict[str, int] = {}
-        incidence = self._incidence(words, all_grams, grow=True)
+        incidence = self._incidence(words, all_grams)
         n_docs = words_matrix.shape[0]
         df = np.zeros(len(all_grams), dtype=np.int64)
         tf = np.zeros(len(all_grams), dtype=np.float64)
@@ -203,7 +211,8 @@ class CharNgrams(TransformerMixin, BaseEstimator):
         """The reference transform. Prediction goes through :mod:`akhbar.featurize`, which keeps
         each word's row between batches and gives the same matrix (tested)."""
         words_matrix, words = self._word_counts(normalized)
-        return self.weigh(words_matrix @ self._incidence(words, self.gram_index_, grow=False))
+        incidence = count_rows([self.grams(w) for w in words], self.gram_index_, len(self.vocabulary_))
+        return self.weigh(words_matrix @ incidence)
 
     def weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         """Counts → TF-IDF rows: sublinear tf, idf, l2 norm (scikit-learn's weighting)."""
@@ -327,15 +336,7 @@ class BowCorpus:
         if keep_n is not None and len(good) > keep_n:
             kept = set(sorted(good, key=df.__getitem__, reverse=True)[:keep_n])
             good = [w for w in good if w in kept]
-        index = {w: i for i, w in enumerate(good)}
-        lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=n_docs)
-        ids = np.fromiter(map(index.get, chain.from_iterable(token_lists), repeat(-1)), dtype=np.int32,
-                          count=int(lengths.sum()))
-        rows = np.repeat(np.arange(n_docs, dtype=np.int32), lengths)
-        known = ids >= 0
-        counts = sp.csr_matrix((np.ones(int(known.sum()), dtype=np.int32), (rows[known], ids[known])),
-                               shape=(n_docs, len(good)))
-        counts.sum_duplicates()  # also sorts each row by word id, as doc2bow does
+        counts = count_rows(token_lists, {w: i for i, w in enumerate(good)}, len(good))  # rows sorted by id, as doc2bow
         return cls(good, counts.indptr.astype(np.int64), counts.indices.astype(np.int32),
                    counts.data.astype(np.int32))
 
@@ -421,20 +422,7 @@ class LdaTopics(TransformerMixin, BaseEstimator):
 
     def bow_matrix(self, token_lists: Iterable[list[str]]) -> sp.csr_matrix:
         """Token lists → sparse (n_docs, V) count matrix over the topic model's vocabulary."""
-        index = self.word_index_
-        indptr, indices, data = [0], [], []
-        for tokens in token_lists:
-            counts: dict[int, int] = {}
-            for tok in tokens:
-                j = index.get(tok)
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-            indices.extend(counts.keys())
-            data.extend(counts.values())
-            indptr.append(len(indices))
-        return sp.csr_matrix((np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64),
-                              np.asarray(indptr, dtype=np.int64)),
-                             shape=(len(indptr) - 1, len(self.vocabulary_)))
+        return count_rows(list(token_lists), self.word_index_, len(self.vocabulary_)).astype(np.float64)
 
     def transform(self, token_lists: Iterable[list[str]]) -> np.ndarray:
         return self.infer(self.bow_matrix(token_lists))

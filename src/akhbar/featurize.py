@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
 
-from akhbar.features import CharNgrams, LdaTopics, WordTfidf, normalize_rows
+from akhbar.features import CharNgrams, LdaTopics, WordTfidf, count_rows, normalize_rows
 from akhbar.text import Analyzer, written_words, normalize_written
 
 CAPACITY = 200_000
@@ -205,12 +205,12 @@ class Featurizer:
             for block, rows in zip(self._blocks, table.rows):
                 if block == "words":
                     index = self._word_index if self._unigrams else {}
-                    rows.append(_rows_of(tokens, index, len(self._word_idf)))
+                    rows.append(count_rows(tokens, index, len(self._word_idf)))
                 elif block == "chars":
                     grams = self.chars.grams
-                    rows.append(_rows_of([grams(w) for w in new], self.chars.gram_index_, len(self.chars.vocabulary_)))
+                    rows.append(count_rows([grams(w) for w in new], self.chars.gram_index_, len(self.chars.vocabulary_)))
                 else:
-                    rows.append(_rows_of(tokens, self.topics.word_index_, len(self.topics.vocabulary_)))
+                    rows.append(count_rows(tokens, self.topics.word_index_, len(self.topics.vocabulary_)))
             first = len(table.tokens)
             table.tokens.extend(tokens)
             if first + len(new) > table.n_tokens.size:
@@ -255,19 +255,6 @@ class Featurizer:
                 topic_counts = (occurrences @ rows.gather(distinct, len(self.topics.vocabulary_))).astype(np.float64)
         X = blocks[0].tocsr() if len(blocks) == 1 else sp.hstack(blocks, format="csr")
         return Features(X=X, topic_counts=topic_counts, n_tokens=n_tokens)
-
-
-def _rows_of(items: list, index: dict[str, int], n_cols: int) -> sp.csr_matrix:
-    """Row *i* = counts of the known entries of ``items[i]`` (tokens or n-grams) in *index*."""
-    lengths = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
-    flat = list(chain.from_iterable(items))
-    cols = np.fromiter(map(index.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
-    rows = np.repeat(np.arange(len(items)), lengths)
-    known = cols >= 0
-    matrix = sp.csr_matrix((np.ones(int(known.sum()), dtype=np.float32), (rows[known], cols[known])),
-                           shape=(len(items), n_cols))
-    matrix.sum_duplicates()
-    return matrix
 
 
 def _tfidf(counts: sp.csr_matrix, idf: np.ndarray, sublinear: bool, dtype) -> sp.csr_matrix:
