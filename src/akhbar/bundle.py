@@ -29,7 +29,7 @@ import numpy as np
 from akhbar import __version__
 from akhbar.classify import LinearCalibrated
 from akhbar.features import CharNgrams, LdaTopics, WordTfidf
-from akhbar.featurize import WordTable
+from akhbar.featurize import WordTable, block_widths
 from akhbar.text import Analyzer
 from akhbar.train import Model, TrainConfig
 
@@ -344,11 +344,7 @@ def load_model(path: str | os.PathLike) -> tuple[Model, dict]:
                       metrics=manifest.get("metrics", {}), training=manifest.get("training", {}),
                       word_display=word_display)
         if "table.words.json" in read.listed:
-            widths = {"words": len(words.vocabulary_)}
-            if chars is not None:
-                widths["chars"] = len(chars.vocabulary_)
-            if topics is not None:
-                widths["topics"] = len(topics.vocabulary_)
+            widths = block_widths(words, chars, topics)
             model.word_table = WordTable(
                 words=read.strings("table.words.json"), tokens=read.string_lists("table.tokens.json"),
                 blocks={b: (read.array(f"table.{b}.indptr.npy", 1), read.array(f"table.{b}.indices.npy", 1),

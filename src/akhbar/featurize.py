@@ -88,6 +88,16 @@ class _Table:
         self.lock = threading.Lock()
 
 
+def block_widths(words: WordTfidf, chars: CharNgrams | None, topics: LdaTopics | None) -> dict[str, int]:
+    """The table's blocks, in order, and the columns of each (what a :class:`WordTable` must fit)."""
+    widths = {"words": len(words.vectorizer_.idf_)}
+    if chars is not None:
+        widths["chars"] = len(chars.vocabulary_)
+    if topics is not None:
+        widths["topics"] = len(topics.vocabulary_)
+    return widths
+
+
 @dataclass
 class WordTable:
     """The table rows of a model's most frequent written words, saved with the model.
@@ -138,28 +148,22 @@ class Featurizer:
         self._word_index = words.vectorizer_.vocabulary_
         self._unigrams = tuple(words.ngram_range) == (1, 1)
         self._word_idf = np.asarray(words.vectorizer_.idf_, dtype=np.float64)
-        self._blocks = ["words"] + (["chars"] if chars is not None else []) + (["topics"] if topics is not None else [])
+        self._widths = block_widths(words, chars, topics)
+        self._blocks = list(self._widths)
         self._seed = seed
         if seed is not None:
-            seed.check(self.widths())
+            seed.check(self._widths)
         self._table = self._new_table()
         self._swap = threading.Lock()
-
-    def widths(self) -> dict[str, int]:
-        """Columns of each block of the table."""
-        sizes = {"words": len(self._word_idf), "chars": len(self.chars.vocabulary_) if self.chars else 0,
-                 "topics": len(self.topics.vocabulary_) if self.topics else 0}
-        return {name: sizes[name] for name in self._blocks}
 
     def _new_table(self) -> _Table:
         """An empty table, or one holding the seed's words when the model has them."""
         table = _Table(len(self._blocks))
         seed = self._seed
         if seed is not None and seed.words:
-            widths = self.widths()
             for name, rows in zip(self._blocks, table.rows):
                 indptr, indices, data = seed.blocks[name]
-                rows.append(sp.csr_matrix((data, indices, indptr), shape=(len(seed.words), widths[name])))
+                rows.append(sp.csr_matrix((data, indices, indptr), shape=(len(seed.words), self._widths[name])))
             table.tokens.extend(tuple(t) for t in seed.tokens)
             table.n_tokens = np.array([len(t) for t in seed.tokens] + [0] * 1024, dtype=np.int32)
             table.ids.update(zip(seed.words, range(len(seed.words))))
@@ -205,12 +209,12 @@ class Featurizer:
             for block, rows in zip(self._blocks, table.rows):
                 if block == "words":
                     index = self._word_index if self._unigrams else {}
-                    rows.append(count_rows(tokens, index, len(self._word_idf)))
+                    rows.append(count_rows(tokens, index, self._widths[block]))
                 elif block == "chars":
                     grams = self.chars.grams
-                    rows.append(count_rows([grams(w) for w in new], self.chars.gram_index_, len(self.chars.vocabulary_)))
+                    rows.append(count_rows([grams(w) for w in new], self.chars.gram_index_, self._widths[block]))
                 else:
-                    rows.append(count_rows(tokens, self.topics.word_index_, len(self.topics.vocabulary_)))
+                    rows.append(count_rows(tokens, self.topics.word_index_, self._widths[block]))
             first = len(table.tokens)
             table.tokens.extend(tokens)
             if first + len(new) > table.n_tokens.size:
@@ -242,17 +246,17 @@ class Featurizer:
         for block, rows in zip(self._blocks, table.rows):
             if block == "words":
                 if self._unigrams:
-                    counts = occurrences @ rows.gather(distinct, len(self._word_idf))
+                    counts = occurrences @ rows.gather(distinct, self._widths[block])
                     blocks.append(_tfidf(counts, self._word_idf, self.words.sublinear_tf, self.words.dtype))
                 else:
                     tokens = [list(chain.from_iterable(table.tokens[i] for i in ids[a:b]))
                               for a, b in zip(doc_indptr[:-1], doc_indptr[1:])]
                     blocks.append(self.words.transform(tokens))
             elif block == "chars":
-                counts = occurrences @ rows.gather(distinct, len(self.chars.vocabulary_))
+                counts = occurrences @ rows.gather(distinct, self._widths[block])
                 blocks.append(self.chars.weigh(counts))
             else:
-                topic_counts = (occurrences @ rows.gather(distinct, len(self.topics.vocabulary_))).astype(np.float64)
+                topic_counts = (occurrences @ rows.gather(distinct, self._widths[block])).astype(np.float64)
         X = blocks[0].tocsr() if len(blocks) == 1 else sp.hstack(blocks, format="csr")
         return Features(X=X, topic_counts=topic_counts, n_tokens=n_tokens)
 
