@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from akhbar.features import CharNgrams, LdaTopics, WordTfidf
+from akhbar.features import CharNgrams, LdaTopics, WordTfidf, count_rows
 from akhbar.text import Analyzer, normalize
 
 
@@ -104,3 +106,80 @@ def test_stack_blocks_and_head_rows_equal_scipy():
     assert (ours != theirs).nnz == 0
     head = head_rows(ours, 8999)
     assert (head != theirs[:8999]).nnz == 0 and np.shares_memory(head.data, ours.data)
+
+
+def test_compiled_digamma_matches_scipy():
+    from scipy.special import digamma
+
+    from akhbar.topic_inference import _digamma
+
+    for x in (1e-6, 0.01, 0.0333, 0.5, 1.0, 2.5, 5.999, 6.0, 30.0, 1234.5, 1e8):
+        assert abs(_digamma(x) - digamma(x)) <= 1e-11 * max(1.0, abs(digamma(x))), x
+
+
+def test_lda_rows_do_not_depend_on_their_batch(normalized):
+    an = Analyzer()
+    tokens = [an.tokens_from_normalized(t) for t in normalized]
+    topics = LdaTopics(num_topics=6, passes=2, no_below=3, random_state=0).fit(tokens)
+    counts = topics.bow_matrix(tokens[:30])
+    whole = topics.infer(counts)
+    one_by_one = np.vstack([topics.infer(counts[i:i + 1]) for i in range(30)])
+    reversed_ = topics.infer(counts[::-1])[::-1]
+    assert np.array_equal(whole, one_by_one) and np.array_equal(whole, reversed_)
+
+
+def _rows_by_strings(chars: CharNgrams, words: list[str]):
+    return count_rows([chars.grams(w) for w in words], chars.gram_index_, len(chars.vocabulary_))
+
+
+def test_gram_keys_equal_the_string_n_grams(normalized):
+    """word_rows (n-grams keyed on code points) against cutting each word into strings."""
+    chars = CharNgrams(ngram_range=(2, 5), min_df=1, max_df=1.0).fit(normalized[:40])
+    assert chars._keys is not None
+    words = sorted({w for t in normalized for w in t.split()})
+    # words the vocabulary has never seen, characters it lacks, one letter, repeats, a surrogate
+    words += ["و", "ب", "xyz", "سوريةسورية", "\U0001F600سلام", "كتاب\ud800", "ـــ", "a", "ووووو"]
+    ours, theirs = chars.word_rows(words), _rows_by_strings(chars, words)
+    assert ours.shape == theirs.shape and (ours != theirs).nnz == 0
+    assert ours.nnz > 0
+    assert chars.word_rows([]).shape == (0, len(chars.vocabulary_))
+
+
+_FITTED = {"chars": CharNgrams(ngram_range=(2, 5), min_df=1, max_df=1.0).fit(
+    ["سلام كتب ونيه ءأإآ", "كتاب سوريا ويكون", "yx xy سلامي"])}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("سلامكتبونيه ءأإآ\u064e\U0001F600xy"), min_size=1, max_size=9)
+                .filter(lambda w: w.strip() == w and " " not in w), max_size=30))
+def test_gram_keys_equal_the_string_n_grams_on_random_words(words):
+    chars = _FITTED["chars"]
+    ours, theirs = chars.word_rows(words), _rows_by_strings(chars, words)
+    assert ours.shape == theirs.shape and (ours != theirs).nnz == 0
+
+
+def test_gram_keys_fall_back_to_strings_for_a_huge_alphabet():
+    """An alphabet too large for 63-bit keys (thousands of characters) takes the string path."""
+    text = " ".join(chr(0x4E00 + i) + chr(0x4E00 + i + 1) for i in range(0, 6000, 2))
+    chars = CharNgrams(ngram_range=(2, 5), min_df=1, max_df=1.0).fit([text, text])
+    assert chars._keys is None
+    words = text.split()[:50] + ["سلام"]
+    assert (chars.word_rows(words) != _rows_by_strings(chars, words)).nnz == 0
+
+
+def test_topic_inference_compiles_without_a_writable_cache(monkeypatch):
+    """numba refuses cache=True where no cache folder is writable; the module still loads."""
+    import importlib
+
+    from numba.core import caching
+
+    import akhbar.topic_inference as compiled
+
+    monkeypatch.setattr(caching.CacheImpl, "_locator_classes", [])
+    try:
+        fresh = importlib.reload(compiled)
+        assert type(fresh.infer_rows._cache).__name__ == "NullCache"  # compiled, not cached
+        assert abs(fresh._digamma(1.0) + 0.5772156649015329) < 1e-10
+    finally:
+        monkeypatch.undo()
+        importlib.reload(compiled)

@@ -179,3 +179,19 @@ def test_training_that_fails_after_starting_the_topic_process_leaves_nothing(see
         train(seed_docs, TrainConfig(topics=5, lda_passes=50, n_jobs=2, char_ngrams=None))
     gc.collect()
     assert set(glob.glob(f"{tempfile.gettempdir()}/akhbar-lda-*")) == before  # folder removed, process killed
+
+
+@pytest.mark.parametrize("text, warned", [
+    ("قال الوزير إن الاقتصاد سينمو " + "1234567890 ،.؟! " * 40, False),  # few letters, all Arabic
+    ("قال الوزير " + "the minister said the economy will grow " * 5, True),  # about a tenth Arabic
+    ("قال الوزير إن الاقتصاد " + "economy grows ", False),  # most letters Arabic
+    ("قال " + "x" * 16, True),  # 3 of 19 letters: 16 %
+    ("قال " + "x" * 11, False),  # 3 of 14 letters: 21 %
+])
+def test_low_arabic_share_warning_counts_letters_only(text, warned):
+    from akhbar.predictor import MIN_ARABIC_SHARE, clean_input
+    from akhbar.text import arabic_share
+
+    _, warnings = clean_input(text)
+    assert (arabic_share(text) < MIN_ARABIC_SHARE) == warned
+    assert any("letters are Arabic" in w for w in warnings) == warned

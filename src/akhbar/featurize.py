@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -102,7 +102,7 @@ def block_widths(words: WordTfidf, chars: CharNgrams | None, topics: LdaTopics |
 class WordTable:
     """The table rows of a model's most frequent written words, saved with the model.
 
-    A fresh process would otherwise analyse every word of its first articles (about 45 us a
+    A fresh process would otherwise analyse every word of its first articles (about 20 us a
     word, most of a first pass over a few thousand articles); with the training corpus's common
     words already in the table it starts warm. Plain arrays and strings, so the model folder
     stays pickle-free.
@@ -211,8 +211,7 @@ class Featurizer:
                     index = self._word_index if self._unigrams else {}
                     rows.append(count_rows(tokens, index, self._widths[block]))
                 elif block == "chars":
-                    grams = self.chars.grams
-                    rows.append(count_rows([grams(w) for w in new], self.chars.gram_index_, self._widths[block]))
+                    rows.append(self.chars.word_rows(new))
                 else:
                     rows.append(count_rows(tokens, self.topics.word_index_, self._widths[block]))
             first = len(table.tokens)
@@ -230,11 +229,12 @@ class Featurizer:
         get = table.ids.get
         per_text = [written_words(t) for t in texts]
         flat = list(chain.from_iterable(per_text))
-        ids = list(map(get, flat))
-        if None in ids:
-            self._add(table, [w for w, i in zip(flat, ids) if i is None])
-            ids = list(map(table.ids.__getitem__, flat))
-        ids = np.asarray(ids, dtype=np.int64).reshape(-1)
+        ids = np.fromiter(map(get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        missing = np.flatnonzero(ids < 0)
+        if missing.size:
+            self._add(table, [flat[i] for i in missing.tolist()])
+            ids[missing] = np.fromiter(map(table.ids.__getitem__, [flat[i] for i in missing.tolist()]),
+                                       dtype=np.int64, count=missing.size)
         doc_indptr = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum([len(words) for words in per_text], out=doc_indptr[1:])
         distinct, local = np.unique(ids, return_inverse=True)

@@ -227,6 +227,11 @@ def char_view(text: str) -> str:
     return collapse_spaces(_DELETE_RE.sub("", text))
 
 
+def arabic_letters(text: str) -> int:
+    """How many Arabic-script letters *text* has (their runs deleted in one C-level pass)."""
+    return len(text) - len(_ARABIC_RUN.sub("", text))
+
+
 def arabic_share(text: str) -> float:
     """Share of the letters in *text* that are Arabic-script letters (0.0 when it has no letters).
 
@@ -234,7 +239,7 @@ def arabic_share(text: str) -> float:
     Arabic letters are counted by deleting their runs (one C-level pass, no object per word) and
     the other letters by their runs, which are few in an Arabic article.
     """
-    arabic = len(text) - len(_ARABIC_RUN.sub("", text))
+    arabic = arabic_letters(text)
     total = arabic + sum(map(len, _OTHER_LETTER_RUN.findall(text)))
     return arabic / total if total else 0.0
 
