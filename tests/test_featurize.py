@@ -115,6 +115,10 @@ def test_word_by_word_analysis_equals_whole_text(text):
     assert by_word == analyzer.tokens_from_normalized(normalize(text))
     words = written_words(text)  # the table finishes new words in one pass, joined by newlines
     assert normalize_written("\n".join(words)).split("\n") == [normalize_written(w) for w in words] or not words
+    # and tokenizes them in one pass: one tuple per word, the word's own tokens
+    if words:
+        assert analyzer.tokens_per_line(normalize_written("\n".join(words))) == [
+            tuple(analyzer.tokens_from_normalized(normalize_written(w))) for w in words]
 
 
 def test_a_saved_word_table_gives_the_same_features_and_starts_warm(model, texts, predictor):

@@ -709,3 +709,11 @@ def test_strip_html_scans_left_to_right_once(hostile, monkeypatch):
 ])
 def test_char_view(raw, expected):
     assert char_view(raw) == expected
+
+
+@pytest.mark.parametrize("config", [AnalyzerConfig(), AnalyzerConfig(stemmer="none", keep_numbers=True),
+                                    AnalyzerConfig(keep_latin=False, remove_stopwords=False, min_token_length=3)])
+def test_tokens_per_line_equal_line_by_line(config):
+    analyzer = Analyzer(config)
+    lines = [normalize(t) for t in ("والحكومات", "في", "", "abc123", "بالمدرسه-الكبري", "٣٤ و")]
+    assert analyzer.tokens_per_line("\n".join(lines)) == [tuple(analyzer.tokens_from_normalized(t)) for t in lines]

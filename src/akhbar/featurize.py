@@ -194,8 +194,9 @@ class Featurizer:
     def _add(self, table: _Table, words: list[str]) -> None:
         """Analyse the *words* not yet in *table* and add their rows to every block.
 
-        The per-word Python work is the analyzer (normalize, tokenize, stem: cached per token)
-        and cutting the n-grams; every vocabulary lookup runs as ``map(dict.get, ...)``.
+        All new words are normalized and tokenized as one newline-joined text (stems are cached
+        per token), their n-grams are keyed with numpy (:meth:`CharNgrams.word_rows`), and every
+        vocabulary lookup runs as ``map(dict.get, ...)``.
         """
         with table.lock:
             new = list(dict.fromkeys(w for w in words if w not in table.ids))
@@ -203,9 +204,9 @@ class Featurizer:
                 return
             # one normalization pass over all new words: the steps are per character and a
             # written word holds no white space, so joining on newlines changes nothing
-            finished = normalize_written("\n".join(new)).split("\n")
-            analyse = self.analyzer.tokens_from_normalized
-            tokens = [tuple(analyse(w)) for w in finished]
+            tokens = self.analyzer.tokens_per_line(normalize_written("\n".join(new)))
+            if len(tokens) != len(new):
+                raise RuntimeError("normalizing the written words changed the number of lines")
             for block, rows in zip(self._blocks, table.rows):
                 if block == "words":
                     index = self._word_index if self._unigrams else {}

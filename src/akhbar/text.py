@@ -299,6 +299,10 @@ _TOKEN_PATTERNS = {
 }
 
 
+#: the same patterns, plus a newline as a token of its own: marks where one line's tokens end
+_LINE_TOKEN_PATTERNS = {key: re.compile(pattern.pattern + "|\n") for key, pattern in _TOKEN_PATTERNS.items()}
+
+
 def tokenize(normalized: str, keep_latin: bool = True, keep_numbers: bool = False) -> list[str]:
     """Split *normalized* text into Arabic words (and Latin words / numbers, by option)."""
     return _TOKEN_PATTERNS[(keep_latin, keep_numbers)].findall(normalized)
@@ -409,6 +413,21 @@ class Analyzer:
 
     def stem(self, token: str) -> str:
         return self._stem(token) if self._stem is not None else token
+
+    def tokens_per_line(self, normalized: str) -> list[tuple[str, ...]]:
+        """``tokens_from_normalized`` of each line of *normalized*, as tuples, in one regex pass
+        (no token crosses a newline): how the prediction word table analyses its new words."""
+        cfg = self.config
+        stop, stem, min_len = self._stop, self._stem, cfg.min_token_length
+        lines, current = [], []
+        for tok in _LINE_TOKEN_PATTERNS[(cfg.keep_latin, cfg.keep_numbers)].findall(normalized):
+            if tok == "\n":
+                lines.append(tuple(current))
+                current = []
+            elif len(tok) >= min_len and tok not in stop:
+                current.append(stem(tok) if stem is not None else tok)
+        lines.append(tuple(current))
+        return lines
 
     def tokens_from_normalized(self, normalized: str) -> list[str]:
         cfg = self.config

@@ -61,7 +61,11 @@ def infer_rows(indptr, indices, data, exp_elog_beta, spread, alpha, iterations, 
     gamma = np.empty(k_topics)
     exp_theta = np.empty(k_topics)
     sums = np.empty(k_topics)
+    longest = 0
     for r in range(n_rows):
+        longest = max(longest, indptr[r + 1] - indptr[r])
+    beta = np.empty((longest, k_topics))  # the row's words' beta, gathered once: the loop below
+    for r in range(n_rows):               # then reads contiguous memory, not scattered rows
         start, stop = indptr[r], indptr[r + 1]
         for k in range(k_topics):
             gamma[k] = alpha[k]
@@ -69,6 +73,7 @@ def infer_rows(indptr, indices, data, exp_elog_beta, spread, alpha, iterations, 
             w, n = indices[j], data[j]
             for k in range(k_topics):
                 gamma[k] += n * spread[w, k]
+                beta[j - start, k] = exp_elog_beta[w, k]
         for _ in range(iterations if stop > start else 0):
             total = 0.0
             for k in range(k_topics):
@@ -77,14 +82,13 @@ def infer_rows(indptr, indices, data, exp_elog_beta, spread, alpha, iterations, 
             for k in range(k_topics):
                 exp_theta[k] = math.exp(_digamma(gamma[k]) - shift)
                 sums[k] = 0.0
-            for j in range(start, stop):
-                w = indices[j]
+            for j in range(stop - start):
                 phinorm = 1e-30
                 for k in range(k_topics):
-                    phinorm += exp_theta[k] * exp_elog_beta[w, k]
-                weight = data[j] / phinorm
+                    phinorm += exp_theta[k] * beta[j, k]
+                weight = data[start + j] / phinorm
                 for k in range(k_topics):
-                    sums[k] += weight * exp_elog_beta[w, k]
+                    sums[k] += weight * beta[j, k]
             change = 0.0
             for k in range(k_topics):
                 new = alpha[k] + exp_theta[k] * sums[k]
