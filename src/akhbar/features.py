@@ -210,13 +210,13 @@ class CharNgrams(TransformerMixin, BaseEstimator):
     def word_rows(self, words: Sequence[str]) -> sp.csr_matrix:
         """Word-by-n-gram count rows over the vocabulary: ``count_rows([grams(w) ...])``, computed
         on code points with numpy (:class:`_GramKeys`) when the vocabulary's alphabet allows."""
+        n_cols = len(self.vocabulary_)
         if self._keys is None:
-            return count_rows([self.grams(w) for w in words], self.gram_index_, len(self.vocabulary_))
-        parts = [self._keys.rows(words[i:i + _WORDS_PER_CHUNK], len(self.vocabulary_))
-                 for i in range(0, len(words), _WORDS_PER_CHUNK)]
-        if len(parts) == 1:
-            return parts[0]
-        return sp.vstack(parts, format="csr") if parts else sp.csr_matrix((0, len(self.vocabulary_)), dtype=np.float32)
+            return count_rows([self.grams(w) for w in words], self.gram_index_, n_cols)
+        if not words:
+            return sp.csr_matrix((0, n_cols), dtype=np.float32)
+        parts = [self._keys.rows(words[i:i + _WORDS_PER_CHUNK], n_cols) for i in range(0, len(words), _WORDS_PER_CHUNK)]
+        return parts[0] if len(parts) == 1 else sp.vstack(parts, format="csr")
 
     def transform(self, normalized: Sequence[str]):
         """The reference transform. Prediction goes through :mod:`akhbar.featurize`, which keeps
@@ -267,12 +267,15 @@ class _GramKeys:
 
     @classmethod
     def build(cls, vocabulary: list[str], ngram_range) -> "_GramKeys | None":
-        """None when the keys would not fit in 63 bits (an alphabet of thousands of characters)."""
+        """None (the caller then cuts strings) for an empty vocabulary, grams outside the n-gram
+        range, or keys that would not fit in 63 bits (an alphabet of thousands of characters)."""
         lo, hi = ngram_range
+        if not vocabulary:
+            return None
         codes = _code_points("".join(vocabulary))
         alphabet = np.unique(codes)
         base = alphabet.size + 1
-        if (hi + 1) * float(base) ** hi >= 2.0 ** 62 or not vocabulary:
+        if (hi + 1) * float(base) ** hi >= 2.0 ** 62:
             return None
         lengths = np.fromiter(map(len, vocabulary), dtype=np.int64, count=len(vocabulary))
         if lengths.min() < lo or lengths.max() > hi:
@@ -447,7 +450,7 @@ class BowCorpus:
 
 
 class LdaTopics(TransformerMixin, BaseEstimator):
-    """LDA topic distributions: gensim trains, numpy infers.
+    """LDA topic distributions: gensim trains, a compiled loop infers (:meth:`infer`).
 
     ``fit`` takes token lists (from the shared analyzer); ``transform`` returns a dense
     (n_docs, num_topics) matrix of topic proportions that sum to one.

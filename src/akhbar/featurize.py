@@ -233,9 +233,9 @@ class Featurizer:
         ids = np.fromiter(map(get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
         missing = np.flatnonzero(ids < 0)
         if missing.size:
-            self._add(table, [flat[i] for i in missing.tolist()])
-            ids[missing] = np.fromiter(map(table.ids.__getitem__, [flat[i] for i in missing.tolist()]),
-                                       dtype=np.int64, count=missing.size)
+            unknown = [flat[i] for i in missing.tolist()]
+            self._add(table, unknown)
+            ids[missing] = np.fromiter(map(table.ids.__getitem__, unknown), dtype=np.int64, count=missing.size)
         doc_indptr = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum([len(words) for words in per_text], out=doc_indptr[1:])
         distinct, local = np.unique(ids, return_inverse=True)
