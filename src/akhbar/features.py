@@ -272,7 +272,7 @@ class _GramKeys:
         lo, hi = ngram_range
         if not vocabulary:
             return None
-        codes = _code_points("".join(vocabulary))
+        codes = code_points("".join(vocabulary))
         alphabet = np.unique(codes)
         base = alphabet.size + 1
         if (hi + 1) * float(base) ** hi >= 2.0 ** 62:
@@ -294,7 +294,7 @@ class _GramKeys:
         """Count rows of the *words*' n-grams over the vocabulary's columns."""
         padded = [f" {w} " for w in words]
         lengths = np.fromiter(map(len, padded), dtype=np.int64, count=len(padded))
-        codes = _code_points("".join(padded))
+        codes = code_points("".join(padded))
         found = np.searchsorted(self.alphabet, codes)
         found[found == self.alphabet.size] = 0
         ids = np.where(self.alphabet[found] == codes, found + 1, 0).astype(np.int64)
@@ -319,7 +319,7 @@ class _GramKeys:
         return matrix
 
 
-def _code_points(text: str) -> np.ndarray:
+def code_points(text: str) -> np.ndarray:
     """*text* as one code point per element (a lone surrogate, which JSON can carry, included)."""
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 

@@ -5,9 +5,11 @@ and every block (word TF-IDF, character n-grams, LDA counts) is a sum over the a
 something that depends on the word alone. So each *written* word (as :func:`akhbar.text.char_view`
 leaves it, split on white space) is analysed once — normalized, tokenized, stopwords dropped,
 stemmed, looked up in each vocabulary, cut into character n-grams — and the result is kept as one
-row per block in flat arrays. An article is then a list of row ids, found with C-level dict
-lookups, and each block is one sparse product: (article × distinct word) counts times the
-distinct words' rows. No per-character and almost no per-token Python runs after warm-up.
+row per block in flat arrays. An article is then a list of row ids, and its features the sum of
+those rows, weighted. Both steps are compiled (:mod:`akhbar.wordscan`): a batch is split into
+words and each word found in a hash index of the table without a Python string per word, and
+each text's rows are summed, TF-IDF weighted and normalized in one pass. Only the words the table
+lacks are analysed in Python, once each.
 
 The table gives the same numbers as the block transforms it replaces (``WordTfidf.transform``
 over the analyzer's tokens, ``CharNgrams.transform`` over ``char_view`` text, ``LdaTopics``
@@ -16,22 +18,24 @@ analyzer token and no ``char_wb`` n-gram crosses white space.
 
 A model carries its training corpus's most frequent words already analysed (:class:`WordTable`),
 so a new process starts warm. The table is bounded (``capacity`` words beyond those; a full table
-is replaced by a fresh one, so a stream of new words cannot grow memory) and safe to share between threads: lookups only read, additions happen
-under a lock and publish a word only after its rows are written, and a batch keeps the table it
-started with even if another thread replaces it.
+is replaced by a fresh one, so a stream of new words cannot grow memory) and safe to share
+between threads: lookups only read, additions happen under a lock and publish a word only after
+its rows are written, and a batch keeps the table it started with even if another thread
+replaces it. numba is imported at the first batch, not when a model loads, and never by
+training (which builds the saved table with the numpy path: the same rows, tested).
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
 
-from akhbar.features import CharNgrams, LdaTopics, WordTfidf, count_rows, normalize_rows
-from akhbar.text import Analyzer, written_words, normalize_written
+from akhbar.features import CharNgrams, LdaTopics, WordTfidf, count_rows
+from akhbar.text import Analyzer, normalize_written, unfold_presentation_forms
 
 CAPACITY = 200_000
 """Written words a table keeps before it starts over; news vocabularies rarely need more."""
@@ -59,16 +63,13 @@ class _Rows:
         self.indptr[self.n_rows + 1:self.n_rows + 1 + n] = start + rows.indptr[1:]
         self.n_rows += n
 
-    def gather(self, ids: np.ndarray, n_cols: int) -> sp.csr_matrix:
-        """The rows *ids* (distinct, sorted) as a CSR matrix, one vectorised gather."""
-        indptr = self.indptr  # read once: an append may swap in a larger array meanwhile
-        starts, stops = indptr[ids], indptr[ids + 1]
-        lengths = stops - starts
-        new_indptr = np.zeros(ids.size + 1, dtype=np.int64)
-        np.cumsum(lengths, out=new_indptr[1:])
-        positions = np.repeat(starts - new_indptr[:-1], lengths) + np.arange(new_indptr[-1])
-        return sp.csr_matrix((self.data[positions], self.indices[positions], new_indptr),
-                             shape=(ids.size, n_cols))
+    def block(self, width: int, idf: np.ndarray | None = None, sublinear: bool = False):
+        """These rows as a :class:`akhbar.wordscan.Block` for ``sum_rows``. The arrays are read
+        as they are: an append that swaps in larger ones copies every row already present, so
+        any mix of old and new arrays holds the rows a batch refers to."""
+        from akhbar.wordscan import Block
+
+        return Block(self.indptr, self.indices, self.data, width, idf, sublinear)
 
 
 def _grown(array: np.ndarray, needed: int) -> np.ndarray:
@@ -86,6 +87,7 @@ class _Table:
         self.tokens: list[tuple[str, ...]] = []  # analyzer tokens per word (for word n-grams)
         self.n_tokens = np.zeros(1024, dtype=np.int32)
         self.lock = threading.Lock()
+        self.index = None  # the compiled word index (akhbar.wordscan), built at the first batch
 
 
 def block_widths(words: WordTfidf, chars: CharNgrams | None, topics: LdaTopics | None) -> dict[str, int]:
@@ -155,6 +157,7 @@ class Featurizer:
             seed.check(self._widths)
         self._table = self._new_table()
         self._swap = threading.Lock()
+        self._grams = None
 
     def _new_table(self) -> _Table:
         """An empty table, or one holding the seed's words when the model has them."""
@@ -212,10 +215,14 @@ class Featurizer:
                     index = self._word_index if self._unigrams else {}
                     rows.append(count_rows(tokens, index, self._widths[block]))
                 elif block == "chars":
-                    rows.append(self.chars.word_rows(new))
+                    rows.append(self._char_rows(new, compiled=table.index is not None))
                 else:
                     rows.append(count_rows(tokens, self.topics.word_index_, self._widths[block]))
             first = len(table.tokens)
+            if table.index is not None:
+                if len(table.index) != first:
+                    raise RuntimeError("the word index and the table disagree on the number of words")
+                table.index.add(new)
             table.tokens.extend(tokens)
             if first + len(new) > table.n_tokens.size:
                 table.n_tokens = _grown(table.n_tokens, first + len(new))
@@ -224,51 +231,66 @@ class Featurizer:
 
     # -- batches --------------------------------------------------------------------------------
 
+    def _char_rows(self, words: list[str], compiled: bool) -> sp.csr_matrix:
+        """The words' character n-gram rows: compiled (:class:`akhbar.wordscan.GramIndex`) once
+        prediction has imported numba, else ``CharNgrams.word_rows`` (the same rows, tested)."""
+        keys = getattr(self.chars, "_keys", None)
+        if not compiled or keys is None:
+            return self.chars.word_rows(words)
+        if self._grams is None:
+            from akhbar.wordscan import GramIndex
+
+            self._grams = GramIndex(keys, self._widths["chars"])
+        return self._grams.rows(words)
+
+    def _index(self, table: _Table):
+        """The table's compiled word index, built from its words at the first batch (numba is
+        imported then, not when a model loads)."""
+        if table.index is None:
+            from akhbar.wordscan import WordIndex
+
+            with table.lock:
+                if table.index is None:
+                    index = WordIndex()
+                    index.add(list(table.ids))  # insertion order is row order
+                    table.index = index
+        return table.index
+
     def transform(self, texts: list[str]) -> Features:
         """Featurize cleaned *texts* (see :func:`akhbar.predictor.clean_input`)."""
+        from akhbar.wordscan import sum_rows
+
         table = self._current_table()
-        get = table.ids.get
-        per_text = [written_words(t) for t in texts]
-        flat = list(chain.from_iterable(per_text))
-        ids = np.fromiter(map(get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        index = self._index(table)
+        scan = index.scan(texts)
+        if scan.unfold.any():  # presentation forms: written_words unfolds them (NFKC) first
+            texts = [unfold_presentation_forms(t) if u else t for t, u in zip(texts, scan.unfold.tolist())]
+            scan = index.scan(texts)
+        ids, doc_indptr = scan.ids, scan.doc_indptr
         missing = np.flatnonzero(ids < 0)
         if missing.size:
-            unknown = [flat[i] for i in missing.tolist()]
+            unknown = scan.words(missing)
             self._add(table, unknown)
             ids[missing] = np.fromiter(map(table.ids.__getitem__, unknown), dtype=np.int64, count=missing.size)
-        doc_indptr = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum([len(words) for words in per_text], out=doc_indptr[1:])
-        distinct, local = np.unique(ids, return_inverse=True)
-        occurrences = sp.csr_matrix((np.ones(ids.size, dtype=np.float32), local.reshape(-1), doc_indptr),
-                                    shape=(len(texts), distinct.size))
-        n_tokens = np.asarray(occurrences @ table.n_tokens[distinct].astype(np.float32)).astype(np.int64)
+        n_tokens = np.bincount(np.repeat(np.arange(len(texts)), np.diff(doc_indptr)),
+                               weights=table.n_tokens[ids], minlength=len(texts)).astype(np.int64)
 
-        blocks, topic_counts = [], None
-        for block, rows in zip(self._blocks, table.rows):
-            if block == "words":
-                if self._unigrams:
-                    counts = occurrences @ rows.gather(distinct, self._widths[block])
-                    blocks.append(_tfidf(counts, self._word_idf, self.words.sublinear_tf, self.words.dtype))
-                else:
-                    tokens = [list(chain.from_iterable(table.tokens[i] for i in ids[a:b]))
-                              for a, b in zip(doc_indptr[:-1], doc_indptr[1:])]
-                    blocks.append(self.words.transform(tokens))
-            elif block == "chars":
-                counts = occurrences @ rows.gather(distinct, self._widths[block])
-                blocks.append(self.chars.weigh(counts))
-            else:
-                topic_counts = (occurrences @ rows.gather(distinct, self._widths[block])).astype(np.float64)
-        X = blocks[0].tocsr() if len(blocks) == 1 else sp.hstack(blocks, format="csr")
+        rows = dict(zip(self._blocks, table.rows))
+        chars = None
+        if self.chars is not None:
+            chars = rows["chars"].block(self._widths["chars"], self.chars.idf_, self.chars.sublinear_tf)
+        if self._unigrams:
+            words = rows["words"].block(self._widths["words"], self._word_idf, self.words.sublinear_tf)
+            X = sum_rows(ids, doc_indptr, [words] + ([chars] if chars else []), normalize=True,
+                         dtype=self.words.dtype)
+        else:
+            tokens = [list(chain.from_iterable(table.tokens[i] for i in ids[a:b]))
+                      for a, b in zip(doc_indptr[:-1].tolist(), doc_indptr[1:].tolist())]
+            X = self.words.transform(tokens)
+            if chars:
+                X = sp.hstack([X, sum_rows(ids, doc_indptr, [chars], normalize=True, dtype=self.words.dtype)],
+                              format="csr")
+        topic_counts = None
+        if self.topics is not None:
+            topic_counts = sum_rows(ids, doc_indptr, [rows["topics"].block(self._widths["topics"])])
         return Features(X=X, topic_counts=topic_counts, n_tokens=n_tokens)
-
-
-def _tfidf(counts: sp.csr_matrix, idf: np.ndarray, sublinear: bool, dtype) -> sp.csr_matrix:
-    """scikit-learn's TF-IDF weighting (sublinear tf, idf, l2 rows) of a count matrix."""
-    counts = counts.tocsr()
-    counts.sum_duplicates()
-    data = counts.data.astype(np.float64)
-    if sublinear:
-        data = np.log(data) + 1.0
-    data *= idf[counts.indices]
-    counts.data = data
-    return normalize_rows(counts).astype(dtype)

@@ -244,6 +244,11 @@ def arabic_share(text: str) -> float:
     return arabic / total if total else 0.0
 
 
+#: What input cleaning removes before analysis: C0/C1 control characters other than tab and line
+#: breaks, and lone surrogates (what a JSON \udXXX escape or a broken decoder leaves).
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
 _TAG_START = re.compile(r"<(?:!--|[a-zA-Z/!?])")
 _RAW_ELEMENTS = ("script", "style")
 

@@ -19,23 +19,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+
+from akhbar.jit import compiled
 
 
-def _compiled(**options):
-    """numba's ``njit`` with its on-disk cache (compiling takes over a second; a new process
-    loads the cached code in about half a second, plus 0.3 s to import numba), or without it where
-    no cache folder is writable (numba refuses ``cache=True`` then; a read-only install still
-    works, compiling once per process)."""
-    def wrap(function):
-        try:
-            return njit(cache=True, **options)(function)
-        except RuntimeError:
-            return njit(**options)(function)
-    return wrap
-
-
-@_compiled(nogil=True)
+@compiled(nogil=True)
 def _digamma(x: float) -> float:
     """psi(x) for x > 0: shift up past 6, then the asymptotic series (error about 1e-11)."""
     result = 0.0
@@ -47,7 +35,7 @@ def _digamma(x: float) -> float:
     return result + math.log(x) - 0.5 / x + series
 
 
-@_compiled(nogil=True, fastmath=True)
+@compiled(nogil=True, fastmath=True)
 def infer_rows(indptr, indices, data, exp_elog_beta, spread, alpha, iterations, tol):
     """Topic proportions (rows sum to one) of CSR count rows.
 

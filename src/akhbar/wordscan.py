@@ -1,0 +1,473 @@
+"""Batches of texts → checks, written-word row ids and summed rows, compiled: no object per word.
+
+Why: once the word table (:mod:`akhbar.featurize`) made analysis a once-per-word cost, most of a
+warm ``predict()`` was Python touching every word of every article. For the 5,690 ant2 test
+articles that meant ``str.split`` making 1.4 million strings, a dict lookup for each, regex passes
+over every text to check it, and scipy products, weighting and stacking as separate passes. Here
+a batch becomes one array of code points, and each kernel makes one pass:
+
+- :func:`text_checks`: what :func:`akhbar.predictor.clean_input` must know of a plain text
+  (control characters or lone surrogates present, Arabic letters, non-space characters);
+- :meth:`WordIndex.scan`: the split into written words (:func:`akhbar.text.written_words`), each
+  word found in a hash index of the table's words by its code points. Only the words the table
+  lacks become Python strings;
+- :func:`sum_rows`: each text's feature rows as the sum of its words' table rows, weighted as
+  TF-IDF and L2-normalized per block in the same pass.
+
+Exactness: a word is found only when its code points equal a stored word's, compared in full; the
+hash decides where to look, never what matches. The character classes come from the definitions
+the Python path uses (``str.isspace`` and the regexes of :mod:`akhbar.text`), tabulated over the
+Basic Multilingual Plane; no character beyond it is white space, deleted, Arabic, a presentation
+form or a control character. A text with presentation forms (which ``written_words`` first unfolds
+with NFKC) is flagged, and the caller unfolds it and scans again. ``tests/test_wordscan.py``
+checks each kernel against its Python counterpart.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import scipy.sparse as sp
+
+from akhbar.features import code_points
+from akhbar.jit import compiled
+from akhbar.text import _ARABIC_RUN, _DELETE_RE, _PRESENTATION_FORMS, CONTROL_RE, SURROGATE_RE
+
+SPACE, DELETED, PRESENTATION, ARABIC, CONTROL, SURROGATE = 1, 2, 4, 8, 16, 32
+_BMP = 0x10000
+
+
+@lru_cache(maxsize=1)
+def char_classes() -> np.ndarray:
+    """The class bits of every BMP code point, from the Python path's own definitions (~30 ms,
+    once per process)."""
+    table = np.zeros(_BMP, dtype=np.uint8)
+    table[[c for c in range(_BMP) if chr(c).isspace()]] |= SPACE
+    every = "".join(map(chr, range(_BMP)))
+    for bit, pattern in ((DELETED, _DELETE_RE), (PRESENTATION, _PRESENTATION_FORMS), (ARABIC, _ARABIC_RUN),
+                         (CONTROL, CONTROL_RE), (SURROGATE, SURROGATE_RE)):
+        for match in pattern.finditer(every):
+            table[match.start():match.end()] |= bit
+    return table
+
+
+def _joined(texts: list[str]) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
+    """The texts joined by newlines (white space, so no word crosses two texts), as code points,
+    with each text's start and length."""
+    joined = "\n".join(texts)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = np.zeros(len(texts), dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    return joined, code_points(joined), starts, lengths
+
+
+# -- checks -------------------------------------------------------------------------------------
+
+
+@compiled(nogil=True)
+def _checks(cp, starts, lengths, classes):
+    n = starts.size
+    unclean = np.zeros(n, dtype=np.bool_)
+    arabic = np.zeros(n, dtype=np.int64)
+    visible = np.zeros(n, dtype=np.int64)
+    for d in range(n):
+        bits, a, v = 0, 0, 0
+        for i in range(starts[d], starts[d] + lengths[d]):
+            c = cp[i]
+            k = classes[c] if c < 0x10000 else 0
+            bits |= k
+            if k & ARABIC:
+                a += 1
+            if not k & SPACE:
+                v += 1
+        unclean[d] = (bits & (CONTROL | SURROGATE)) != 0
+        arabic[d], visible[d] = a, v
+    return unclean, arabic, visible
+
+
+def text_checks(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per text: whether it holds control characters or lone surrogates, its Arabic letters (as
+    :func:`akhbar.text.arabic_letters` counts them), and its characters that are not white space."""
+    if not texts:
+        return np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    _, cp, starts, lengths = _joined(texts)
+    return _checks(cp, starts, lengths, char_classes())
+
+
+# -- the word index -----------------------------------------------------------------------------
+
+_BASIS, _PRIME = np.uint64(0xCBF29CE484222325), np.uint64(0x100000001B3)  # FNV-1a, 64 bits
+
+
+@compiled()
+def _mix(h):
+    """splitmix64's finalizer: spreads FNV's weak low bits, which pick the slot."""
+    h ^= h >> np.uint64(30)
+    h *= np.uint64(0xBF58476D1CE4E5B9)
+    h ^= h >> np.uint64(27)
+    h *= np.uint64(0x94D049BB133111EB)
+    return h ^ (h >> np.uint64(31))
+
+
+@compiled()
+def _insert(slots, chars, offsets, first, stop):
+    """Put rows first..stop-1 (their code points already in *chars*) into the open-addressing *slots*."""
+    mask = slots.size - 1
+    for r in range(first, stop):
+        h = _BASIS
+        for j in range(offsets[r], offsets[r + 1]):
+            h = (h ^ np.uint64(chars[j])) * _PRIME
+        slot = np.int64(_mix(h) & np.uint64(mask))
+        while slots[slot] >= 0:
+            slot = (slot + 1) & mask
+        slots[slot] = r
+
+
+@compiled()
+def _find(cp, start, stop, classes, h, length, slots, chars, offsets):
+    """The row whose code points equal cp[start:stop] without its deleted characters, or -1."""
+    mask = slots.size - 1
+    slot = np.int64(_mix(h) & np.uint64(mask))
+    while True:
+        r = slots[slot]
+        if r < 0:
+            return -1
+        j = offsets[r]
+        if offsets[r + 1] - j == length:
+            same = True
+            for i in range(start, stop):
+                c = cp[i]
+                if c < 0x10000 and classes[c] & DELETED:
+                    continue
+                if chars[j] != c:
+                    same = False
+                    break
+                j += 1
+            if same:
+                return r
+        slot = (slot + 1) & mask
+
+
+@compiled()
+def _scan(cp, starts, lengths, classes, slots, chars, offsets):
+    n_docs = starts.size
+    total = 0  # first pass: how many words, so the outputs are allocated once
+    for d in range(n_docs):
+        inside = False
+        for i in range(starts[d], starts[d] + lengths[d]):
+            c = cp[i]
+            k = classes[c] if c < 0x10000 else 0
+            if k & SPACE:
+                inside = False
+            elif not k & DELETED and not inside:
+                total += 1
+                inside = True
+    ids = np.empty(total, dtype=np.int64)
+    first = np.empty(total, dtype=np.int64)
+    last = np.empty(total, dtype=np.int64)
+    doc_indptr = np.zeros(n_docs + 1, dtype=np.int64)
+    unfold = np.zeros(n_docs, dtype=np.bool_)
+    w = 0
+    for d in range(n_docs):
+        i, end = starts[d], starts[d] + lengths[d]
+        while i < end:
+            c = cp[i]
+            k = classes[c] if c < 0x10000 else 0
+            if k & PRESENTATION:
+                unfold[d] = True
+            if k & (SPACE | DELETED):
+                i += 1
+                continue
+            start, h, length = i, _BASIS, 0  # a word starts here and runs to the next space
+            while i < end:
+                c = cp[i]
+                k = classes[c] if c < 0x10000 else 0
+                if k & PRESENTATION:
+                    unfold[d] = True
+                if k & SPACE:
+                    break
+                if not k & DELETED:
+                    h = (h ^ np.uint64(c)) * _PRIME
+                    length += 1
+                i += 1
+            ids[w] = _find(cp, start, i, classes, h, length, slots, chars, offsets)
+            first[w], last[w] = start, i
+            w += 1
+        doc_indptr[d + 1] = w
+    return ids, first, last, doc_indptr, unfold
+
+
+@dataclass
+class Scan:
+    """The written words of a batch: row ids (-1 where the index lacks the word), where each word
+    lies in ``text`` (the texts joined by newlines), each text's words, and which texts hold
+    presentation forms."""
+
+    text: str
+    ids: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+    doc_indptr: np.ndarray
+    unfold: np.ndarray
+
+    def words(self, which: np.ndarray) -> list[str]:
+        """The written words at positions *which*, as strings (deleted characters removed)."""
+        text, sub = self.text, _DELETE_RE.sub
+        return [sub("", text[a:b]) for a, b in zip(self.first[which].tolist(), self.last[which].tolist())]
+
+
+def _grown(array: np.ndarray, needed: int, fill=0) -> np.ndarray:
+    bigger = np.full(max(needed, 2 * array.size), fill, dtype=array.dtype)
+    bigger[:array.size] = array
+    return bigger
+
+
+class WordIndex:
+    """Written word → row id, as code points in flat arrays behind an open-addressing hash.
+
+    Rows are numbered in the order :meth:`add` receives words. Safe to share between threads
+    when additions are serialised by the caller (the table's lock): a scan reads one published
+    tuple of arrays; an addition that outgrows them builds new ones and publishes them together,
+    and one that fits writes a word's code points before its slot, with the GIL held throughout
+    the compiled insert and scan (they do not release it).
+    """
+
+    def __init__(self):
+        self._arrays = (np.full(1024, -1, dtype=np.int32), np.zeros(16_384, dtype=np.uint32),
+                        np.zeros(1024, dtype=np.int64))
+        self.n = 0
+
+    def __len__(self) -> int:
+        return self.n
+
+    def add(self, words: list[str]) -> None:
+        """Append *words* (distinct, not yet present) as rows ``len(self)`` onward."""
+        if not words:
+            return
+        slots, chars, offsets = self._arrays
+        cps = code_points("".join(words))
+        n, k = self.n, len(words)
+        start = int(offsets[n])
+        ends = start + np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=k))
+        if start + cps.size > chars.size or n + k + 1 > offsets.size or 2 * (n + k) > slots.size:
+            chars, offsets = _grown(chars, start + cps.size), _grown(offsets, n + k + 1)
+            chars[start:start + cps.size] = cps
+            offsets[n + 1:n + k + 1] = ends
+            slots = np.full(1 << max(10, int(4 * (n + k)).bit_length()), -1, dtype=np.int32)
+            _insert(slots, chars, offsets, 0, n + k)
+            self.n = n + k
+            self._arrays = (slots, chars, offsets)
+        else:
+            chars[start:start + cps.size] = cps
+            offsets[n + 1:n + k + 1] = ends
+            _insert(slots, chars, offsets, n, n + k)
+            self.n = n + k
+
+    def scan(self, texts: list[str]) -> Scan:
+        """Split *texts* into written words and find each one's row."""
+        joined, cp, starts, lengths = _joined(texts) if texts else ("", np.zeros(0, np.uint32),
+                                                                      np.zeros(0, np.int64), np.zeros(0, np.int64))
+        slots, chars, offsets = self._arrays
+        return Scan(joined, *_scan(cp, starts, lengths, char_classes(), slots, chars, offsets))
+
+
+# -- summing rows -------------------------------------------------------------------------------
+
+
+@compiled(nogil=True)
+def _add_block(acc, base, r, indptr, indices, data, cols, nnz):
+    """Add row *r* of a block into *acc* (from column *base*), noting newly touched columns."""
+    for p in range(indptr[r], indptr[r + 1]):
+        col = base + indices[p]
+        if acc[col] == 0.0:  # entries are positive counts, so zero means untouched
+            cols[nnz] = col
+            nnz += 1
+        acc[col] += data[p]
+    return nnz
+
+
+@compiled(nogil=True)
+def _weigh(acc, cols, a, b, idf, base, sublinear, normalize, out):
+    """Write the touched columns cols[a:b] of *acc* into out[a:b], as TF-IDF when *idf* is given
+    (in float64 in *acc*, then cast once to *out*'s type), and clear them in *acc*."""
+    norm = 0.0
+    for q in range(a, b):
+        v = acc[cols[q]]
+        if idf.size:
+            if sublinear:
+                v = math.log(v) + 1.0
+            v *= idf[cols[q] - base]
+        acc[cols[q]] = v
+        norm += v * v
+    scale = 1.0 / math.sqrt(norm) if normalize and norm > 0.0 else 1.0
+    for q in range(a, b):
+        out[q] = acc[cols[q]] * scale
+        acc[cols[q]] = 0.0
+
+
+@compiled(nogil=True)
+def _sum_rows(ids, doc_indptr, a_indptr, a_indices, a_data, a_width, a_idf, a_sublinear,
+              b_indptr, b_indices, b_data, b_width, b_idf, b_sublinear, normalize):
+    n_docs = doc_indptr.size - 1
+    bound = 0  # per text, its words' row entries or the width, whichever is less
+    for d in range(n_docs):
+        entries = 0
+        for j in range(doc_indptr[d], doc_indptr[d + 1]):
+            entries += a_indptr[ids[j] + 1] - a_indptr[ids[j]]
+            if b_width:
+                entries += b_indptr[ids[j] + 1] - b_indptr[ids[j]]
+        bound += min(entries, a_width + b_width)
+    acc = np.zeros(a_width + b_width)
+    indptr = np.zeros(n_docs + 1, dtype=np.int64)
+    cols = np.empty(bound, dtype=np.int32)  # a loose bound, but only the pages written are used
+    out = np.empty(bound, dtype=np.float64)
+    nnz = 0
+    for d in range(n_docs):
+        start = nnz
+        for j in range(doc_indptr[d], doc_indptr[d + 1]):
+            nnz = _add_block(acc, 0, ids[j], a_indptr, a_indices, a_data, cols, nnz)
+        middle = nnz
+        if b_width:
+            for j in range(doc_indptr[d], doc_indptr[d + 1]):
+                nnz = _add_block(acc, a_width, ids[j], b_indptr, b_indices, b_data, cols, nnz)
+        _weigh(acc, cols, start, middle, a_idf, 0, a_sublinear, normalize, out)
+        _weigh(acc, cols, middle, nnz, b_idf, a_width, b_sublinear, normalize, out)
+        indptr[d + 1] = nnz
+    return indptr, cols[:nnz], out[:nnz]
+
+
+@dataclass
+class Block:
+    """One block of table rows (CSR arrays, positive counts) and how to weigh its sums: with
+    ``idf`` as scikit-learn's TF-IDF (sublinear tf if asked, times idf), else raw counts."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    width: int
+    idf: np.ndarray | None = None
+    sublinear: bool = False
+
+
+_NONE = np.zeros(0, dtype=np.float64)
+
+
+def sum_rows(ids: np.ndarray, doc_indptr: np.ndarray, blocks: list[Block], normalize: bool = False,
+             dtype=np.float64) -> sp.csr_matrix:
+    """Row *d*: the sum of the rows ``ids[doc_indptr[d]:doc_indptr[d+1]]`` of each block (one or
+    two, side by side), weighted per block and, with *normalize*, L2-normalized per block; columns
+    sorted. What ``occurrences @ rows`` followed by the blocks' weighting, normalization and
+    ``hstack`` give (tested), in one pass with no intermediate matrix."""
+    if not 1 <= len(blocks) <= 2:
+        raise ValueError("sum_rows takes one or two blocks")
+    a = blocks[0]
+    b = blocks[1] if len(blocks) == 2 else Block(np.zeros(1, np.int64), np.zeros(0, np.int32),
+                                                   np.zeros(0, np.float32), 0)
+    def arrays(block: Block) -> tuple:  # one type signature, so the kernel compiles once
+        return (np.asarray(block.indptr, dtype=np.int64), np.asarray(block.indices, dtype=np.int32),
+                np.asarray(block.data, dtype=np.float32), int(block.width),
+                _NONE if block.idf is None else np.asarray(block.idf, dtype=np.float64), bool(block.sublinear))
+
+    indptr, cols, data = _sum_rows(np.asarray(ids, dtype=np.int64), np.asarray(doc_indptr, dtype=np.int64),
+                                   *arrays(a), *arrays(b), bool(normalize))
+    return sp.csr_matrix((data.astype(dtype, copy=False), cols, indptr.astype(np.int32) if cols.size < 2**31 else indptr),
+                         shape=(doc_indptr.size - 1, a.width + b.width), copy=False)
+
+
+# -- character n-grams of new words -------------------------------------------------------------
+
+
+@compiled()
+def _key_slots(keys, columns):
+    """An open-addressing table of the gram *keys* (all positive): per slot its key (-1: empty)
+    and column, side by side so a probe reads one place."""
+    size = 1024
+    while size < 2 * keys.size:
+        size *= 2
+    slot_keys = np.full(size, -1, dtype=np.int64)
+    slot_cols = np.zeros(size, dtype=np.int32)
+    mask = np.uint64(size - 1)
+    for i in range(keys.size):
+        slot = np.int64(_mix(np.uint64(keys[i])) & mask)
+        while slot_keys[slot] >= 0:
+            slot = (slot + 1) & (size - 1)
+        slot_keys[slot], slot_cols[slot] = keys[i], columns[i]
+    return slot_keys, slot_cols
+
+
+@compiled()
+def _gram_rows(codes, lengths, letter_ids, base, lo, hi, slot_keys, slot_cols, n_cols):
+    """Per padded word (``codes`` split by ``lengths``): its n-grams' columns (sorted) and counts."""
+    n_words = lengths.size
+    indptr = np.zeros(n_words + 1, dtype=np.int64)
+    total = 0
+    for w in range(n_words):
+        for n in range(lo, hi + 1):
+            total += max(0, lengths[w] - n + 1)
+    cols = np.empty(total, dtype=np.int32)
+    counts = np.empty(total, dtype=np.float32)
+    owner = np.full(n_cols, -1, dtype=np.int64)  # the last word that had the column ...
+    where = np.zeros(n_cols, dtype=np.int64)     # ... and where its count is
+    mask = slot_keys.size - 1
+    start, nnz = 0, 0
+    for w in range(n_words):
+        first = nnz
+        for n in range(lo, hi + 1):
+            for i in range(start, start + lengths[w] - n + 1):
+                key = np.int64(n)
+                for m in range(n):
+                    c = codes[i + m]
+                    letter = letter_ids[c] if c < letter_ids.size else 0
+                    if letter == 0:  # a character no vocabulary gram has
+                        key = -1
+                        break
+                    key = key * base + letter
+                if key < 0:
+                    continue
+                slot = np.int64(_mix(np.uint64(key)) & np.uint64(mask))
+                while slot_keys[slot] != key and slot_keys[slot] >= 0:
+                    slot = (slot + 1) & mask
+                if slot_keys[slot] < 0:
+                    continue
+                col = slot_cols[slot]
+                if owner[col] == w:
+                    counts[where[col]] += 1.0
+                else:
+                    owner[col], where[col] = w, nnz
+                    cols[nnz], counts[nnz] = col, 1.0
+                    nnz += 1
+        # sorted columns within the row, as count_rows gives (insertion sort: rows are short)
+        for q in range(first + 1, nnz):
+            col, count, p = cols[q], counts[q], q - 1
+            while p >= first and cols[p] > col:
+                cols[p + 1], counts[p + 1] = cols[p], counts[p]
+                p -= 1
+            cols[p + 1], counts[p + 1] = col, count
+        indptr[w + 1] = nnz
+        start += lengths[w]
+    return indptr, cols[:nnz], counts[:nnz]
+
+
+class GramIndex:
+    """A character n-gram vocabulary's integer keys (:class:`akhbar.features._GramKeys`) behind a
+    hash, so a new word's n-grams are cut, keyed and found in one compiled loop: the same rows as
+    ``CharNgrams.word_rows`` (tested), in half the time (its binary searches become hash probes;
+    what remains is mostly memory latency on the 8 MB table)."""
+
+    def __init__(self, grams, n_cols: int):
+        alphabet = grams.alphabet.astype(np.int64)
+        self.letter_ids = np.zeros(int(alphabet.max()) + 1 if alphabet.size else 0, dtype=np.int64)
+        self.letter_ids[alphabet] = np.arange(1, alphabet.size + 1)
+        self.grams, self.n_cols = grams, n_cols
+        self.slot_keys, self.slot_cols = _key_slots(grams.keys, grams.columns)
+
+    def rows(self, words: list[str]) -> sp.csr_matrix:
+        padded = [f" {w} " for w in words]
+        lengths = np.fromiter(map(len, padded), dtype=np.int64, count=len(padded))
+        g = self.grams
+        indptr, cols, counts = _gram_rows(code_points("".join(padded)), lengths, self.letter_ids, g.base, g.lo,
+                                          g.hi, self.slot_keys, self.slot_cols, self.n_cols)
+        return sp.csr_matrix((counts, cols, indptr), shape=(len(words), self.n_cols))

@@ -1,0 +1,185 @@
+"""The compiled batch kernels (akhbar.wordscan) against the Python code they stand in for."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from akhbar.features import CharNgrams, count_rows, normalize_rows
+from akhbar.predictor import InputError, clean_input, clean_inputs
+from akhbar.text import arabic_letters, unfold_presentation_forms, written_words
+from akhbar.wordscan import (ARABIC, CONTROL, DELETED, PRESENTATION, SPACE, SURROGATE, Block, GramIndex,
+                             WordIndex, char_classes, sum_rows, text_checks)
+
+# each character with the classes it must have, written out by hand
+CLASS_CASES = [
+    (" ", SPACE), ("\t", SPACE), ("\n", SPACE), ("\u00a0", SPACE), ("\u2003", SPACE), ("\u3000", SPACE),
+    ("\x1c", SPACE | CONTROL),  # str.split splits on the information separators
+    ("\x85", SPACE | CONTROL), ("\x00", CONTROL), ("\x7f", CONTROL), ("\x9f", CONTROL),
+    ("\u064e", DELETED), ("\u0670", DELETED), ("\u0640", DELETED | ARABIC),  # tatweel: a letter (Lm) to str.isalpha
+    ("\u200c", DELETED), ("\u00ad", DELETED),
+    ("\ufeff", DELETED | PRESENTATION), ("\ufefb", PRESENTATION | ARABIC), ("\ufdf2", PRESENTATION | ARABIC),
+    ("\ufdfc", PRESENTATION),  # the rial sign: a presentation form, but not a letter
+    ("ب", ARABIC), ("ة", ARABIC), ("ی", ARABIC), ("ء", ARABIC), ("٣", 0), ("،", 0), ("a", 0), ("Σ", 0),
+    ("\ud800", SURROGATE), ("\udfff", SURROGATE), ("\u200b", DELETED), ("_", 0),
+]
+
+
+@pytest.mark.parametrize("char,bits", CLASS_CASES)
+def test_character_classes(char, bits):
+    assert int(char_classes()[ord(char)]) == bits
+
+
+TEXT = st.lists(st.sampled_from(["ال", "كتاب", "كتابة", "،", " ", "  ", "\n", "\t", "\u00a0", "ـ", "َ", "ّ",
+                                 "\u200c", "İ", "A", "٣", "!", "ة", "أ", "😀", "𝔸", "x", "\x1c", "\u3000"]),
+               max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXT | st.text(max_size=40), max_size=6), st.data())
+def test_scan_splits_like_written_words_and_finds_exactly_the_known_words(texts, data):
+    texts = [t for t in texts if not any(0xD800 <= ord(c) <= 0xDFFF for c in t)]
+    words = [written_words(t) for t in texts]
+    distinct = list(dict.fromkeys(w for ws in words for w in ws))
+    known = data.draw(st.lists(st.sampled_from(distinct), unique=True) if distinct else st.just([]))
+    index = WordIndex()
+    index.add(known + ["كتابات", "ك"])  # and two that may be prefixes or extensions of scanned words
+    row = {w: i for i, w in enumerate(known)}
+    scan = index.scan(texts)
+    for d, (text, expected) in enumerate(zip(texts, words)):
+        assert bool(scan.unfold[d]) == (unfold_presentation_forms(text) != text or "\ufeff" in text)
+        if scan.unfold[d]:
+            continue
+        at = np.arange(scan.doc_indptr[d], scan.doc_indptr[d + 1])
+        assert scan.words(at) == expected
+        assert scan.ids[at].tolist() == [row.get(w, -1) if w not in ("كتابات", "ك") else len(known) + ("كتابات", "ك").index(w)
+                                         for w in expected]
+
+
+def test_presentation_forms_are_flagged_for_unfolding():
+    index = WordIndex()
+    scan = index.scan(["سلام عليكم", "ﻻ شيء", "\ufeffنص", ""])
+    assert scan.unfold.tolist() == [False, True, True, False]
+    assert np.diff(scan.doc_indptr).tolist() == [2, 2, 1, 0]
+
+
+def test_the_index_grows_and_keeps_every_word():
+    """Many small additions (each growth rebuilds the hash) and words sharing prefixes."""
+    index = WordIndex()
+    words = [f"كلمة{i}" for i in range(5000)] + ["ك" * n for n in range(1, 60)]
+    for start in range(0, len(words), 37):
+        index.add(words[start:start + 37])
+    assert len(index) == len(words)
+    scan = index.scan([" ".join(words[::-1]), "كلمة5000 كلمة"])
+    assert scan.ids[:len(words)].tolist() == list(range(len(words)))[::-1]
+    assert scan.ids[len(words):].tolist() == [-1, -1]
+
+
+def test_an_empty_batch_and_word_less_texts():
+    index = WordIndex()
+    index.add(["سلام"])
+    assert index.scan([]).ids.size == 0
+    scan = index.scan(["", "   \n", "\u064e\u0640", "سلام"])
+    assert np.diff(scan.doc_indptr).tolist() == [0, 0, 0, 1] and scan.ids.tolist() == [0]
+
+
+# -- the checks behind clean_inputs --------------------------------------------------------------
+
+BAD_INPUTS = [None, 3, b"\xff\xfe", b"\xd8\xb3\xd9\x84\xd8\xa7\xd9\x85", "", "   ", "\n\t", "hello world",
+              "سلام\x00 عليكم", "سلام\ud800", "<p>سلام</p>", "سلام &amp; كلام", "سلام \ufffd",
+              "English text with one word سلام in it, mostly Latin letters here",
+              "سلام" + " " * 30, "\x1cسلام", "١٢٣", "😀😀 سلام", "سلام" * 60_000, ["سلام"]]
+
+
+def _outcome(item):
+    try:
+        return clean_input(item)
+    except InputError as exc:
+        return str(exc)
+
+
+@pytest.mark.parametrize("item", BAD_INPUTS + ["سلام عليكم", "كَتَبَ الـــصحفي"])
+def test_clean_inputs_equals_clean_input_item_by_item(item):
+    [got] = clean_inputs([item])
+    assert (str(got) if isinstance(got, InputError) else got) == _outcome(item)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXT | st.text(max_size=30), max_size=8))
+def test_clean_inputs_on_random_batches(items):
+    got = [str(g) if isinstance(g, InputError) else g for g in clean_inputs(items)]
+    assert got == [_outcome(item) for item in items]
+
+
+def test_text_checks_count_arabic_letters_like_the_regex():
+    texts = ["سلام عليكم", "ﻻ ﺍﻟﺴﻼﻡ", "abc ١٢٣ ،", "\ufdfc ریال", "", "😀ب"]
+    unclean, arabic, visible = text_checks(texts)
+    assert arabic.tolist() == [arabic_letters(t) for t in texts]
+    assert visible.tolist() == [len("".join(t.split())) for t in texts]
+    assert not unclean.any() and text_checks(["ب\x07", "ب\udc00"])[0].tolist() == [True, True]
+
+
+# -- summing rows --------------------------------------------------------------------------------
+
+
+def _random_block(rng, n_rows, width):
+    dense = rng.integers(0, 3, size=(n_rows, width)) * (rng.random((n_rows, width)) < 0.2)
+    return sp.csr_matrix(dense.astype(np.float32))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sum_rows_equals_products_weighting_and_stacking(seed):
+    rng = np.random.default_rng(seed)
+    a, b = _random_block(rng, 30, 17), _random_block(rng, 30, 40)
+    lengths = rng.integers(0, 12, size=9)
+    ids = rng.integers(0, 30, size=lengths.sum()).astype(np.int64)
+    doc_indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    occurrences = sp.csr_matrix((np.ones(ids.size), ids, doc_indptr), shape=(9, 30))
+    idf_a, idf_b = rng.random(17) + 1, rng.random(40) + 1
+
+    def tfidf(counts, idf, sublinear):
+        counts = counts.tocsr().astype(np.float64)
+        counts.sum_duplicates()
+        if sublinear:
+            counts.data = np.log(counts.data) + 1
+        counts.data *= idf[counts.indices]
+        return normalize_rows(counts)
+
+    blocks = [Block(a.indptr.astype(np.int64), a.indices, a.data, 17, idf_a, True),
+              Block(b.indptr.astype(np.int64), b.indices, b.data, 40, idf_b, False)]
+    got = sum_rows(ids, doc_indptr, blocks, normalize=True)
+    expected = sp.hstack([tfidf(occurrences @ a, idf_a, True), tfidf(occurrences @ b, idf_b, False)])
+    np.testing.assert_allclose(got.toarray(), expected.toarray(), rtol=1e-12, atol=1e-12)
+    counts = sum_rows(ids, doc_indptr, [Block(b.indptr.astype(np.int64), b.indices, b.data, 40)])
+    assert (counts != occurrences @ b).nnz == 0
+    assert sum_rows(ids, doc_indptr, blocks[:1], dtype=np.float32).dtype == np.float32
+
+
+def test_sum_rows_gives_a_text_the_same_row_alone_and_in_a_batch():
+    rng = np.random.default_rng(7)
+    a = _random_block(rng, 50, 300)
+    block = Block(a.indptr.astype(np.int64), a.indices, a.data, 300, rng.random(300) + 1, True)
+    ids = rng.integers(0, 50, size=200).astype(np.int64)
+    together = sum_rows(ids, np.array([0, 60, 130, 200]), [block], normalize=True)
+    alone = sum_rows(ids[60:130], np.array([0, 70]), [block], normalize=True)
+    assert (together[1] != alone).nnz == 0
+
+
+# -- character n-grams of new words --------------------------------------------------------------
+
+_CHARS = CharNgrams(ngram_range=(2, 5), min_df=1, max_df=1.0).fit(
+    ["سلام كتب ونيه ءأإآ", "كتاب سوريا ويكون", "yx xy سلامي 😀ب"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(st.sampled_from("سلامكتبونيهءأإآyx😀ق1 "), min_size=1, max_size=12).map(str.strip)
+                .filter(bool), max_size=20))
+def test_gram_index_equals_the_string_n_grams(words):
+    index = GramIndex(_CHARS._keys, len(_CHARS.vocabulary_))
+    ours = index.rows(words)
+    theirs = count_rows([_CHARS.grams(w) for w in words], _CHARS.gram_index_, len(_CHARS.vocabulary_))
+    assert ours.shape == theirs.shape and (ours != theirs).nnz == 0
+    assert all(np.all(np.diff(ours.indices[s:e]) > 0) for s, e in zip(ours.indptr[:-1], ours.indptr[1:]))
