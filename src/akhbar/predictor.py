@@ -16,7 +16,6 @@ from __future__ import annotations
 import html
 import multiprocessing as mp
 import os
-import re
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
