@@ -12,7 +12,8 @@ a batch becomes one array of code points, and each kernel makes one pass:
   word found in a hash index of the table's words by its code points. Only the words the table
   lacks become Python strings;
 - :func:`sum_rows`: each text's feature rows as the sum of its words' table rows, weighted as
-  TF-IDF and L2-normalized per block in the same pass.
+  TF-IDF and L2-normalized per block in the same pass;
+- :class:`GramIndex`: a new word's character n-grams, keyed and found by hash probes.
 
 Exactness: a word is found only when its code points equal a stored word's, compared in full; the
 hash decides where to look, never what matches. The character classes come from the definitions
@@ -219,8 +220,8 @@ class Scan:
         return [sub("", text[a:b]) for a, b in zip(self.first[which].tolist(), self.last[which].tolist())]
 
 
-def _grown(array: np.ndarray, needed: int, fill=0) -> np.ndarray:
-    bigger = np.full(max(needed, 2 * array.size), fill, dtype=array.dtype)
+def _grown(array: np.ndarray, needed: int) -> np.ndarray:
+    bigger = np.zeros(max(needed, 2 * array.size), dtype=array.dtype)
     bigger[:array.size] = array
     return bigger
 
@@ -291,8 +292,8 @@ def _add_block(acc, base, r, indptr, indices, data, cols, nnz):
 
 @compiled(nogil=True)
 def _weigh(acc, cols, a, b, idf, base, sublinear, normalize, out):
-    """Write the touched columns cols[a:b] of *acc* into out[a:b], as TF-IDF when *idf* is given
-    (in float64 in *acc*, then cast once to *out*'s type), and clear them in *acc*."""
+    """Write the touched columns cols[a:b] of *acc* into out[a:b], as TF-IDF when *idf* is given,
+    and clear them in *acc*."""
     norm = 0.0
     for q in range(a, b):
         v = acc[cols[q]]
@@ -358,14 +359,20 @@ _NONE = np.zeros(0, dtype=np.float64)
 def sum_rows(ids: np.ndarray, doc_indptr: np.ndarray, blocks: list[Block], normalize: bool = False,
              dtype=np.float64) -> sp.csr_matrix:
     """Row *d*: the sum of the rows ``ids[doc_indptr[d]:doc_indptr[d+1]]`` of each block (one or
-    two, side by side), weighted per block and, with *normalize*, L2-normalized per block; columns
-    sorted. What ``occurrences @ rows`` followed by the blocks' weighting, normalization and
-    ``hstack`` give (tested), in one pass with no intermediate matrix."""
+    two, side by side), weighted per block and, with *normalize*, L2-normalized per block. What
+    ``occurrences @ rows`` followed by the blocks' weighting, normalization and ``hstack`` give
+    (tested), in one pass with no intermediate matrix.
+
+    Within a row, each block's columns come in the order the text's words first touch them, not
+    sorted: sorting cost as much as the sums. That order depends only on the text (a word's row
+    is the same whatever its row id), so a text gets the same row alone or in any batch.
+    """
     if not 1 <= len(blocks) <= 2:
         raise ValueError("sum_rows takes one or two blocks")
     a = blocks[0]
     b = blocks[1] if len(blocks) == 2 else Block(np.zeros(1, np.int64), np.zeros(0, np.int32),
                                                    np.zeros(0, np.float32), 0)
+
     def arrays(block: Block) -> tuple:  # one type signature, so the kernel compiles once
         return (np.asarray(block.indptr, dtype=np.int64), np.asarray(block.indices, dtype=np.int32),
                 np.asarray(block.data, dtype=np.float32), int(block.width),
@@ -373,7 +380,9 @@ def sum_rows(ids: np.ndarray, doc_indptr: np.ndarray, blocks: list[Block], norma
 
     indptr, cols, data = _sum_rows(np.asarray(ids, dtype=np.int64), np.asarray(doc_indptr, dtype=np.int64),
                                    *arrays(a), *arrays(b), bool(normalize))
-    return sp.csr_matrix((data.astype(dtype, copy=False), cols, indptr.astype(np.int32) if cols.size < 2**31 else indptr),
+    if cols.size < 2**31:
+        indptr = indptr.astype(np.int32)  # the indices' type, so scipy copies neither
+    return sp.csr_matrix((data.astype(dtype, copy=False), cols, indptr),
                          shape=(doc_indptr.size - 1, a.width + b.width), copy=False)
 
 
