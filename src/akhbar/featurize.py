@@ -234,7 +234,7 @@ class Featurizer:
     def _char_rows(self, words: list[str], compiled: bool) -> sp.csr_matrix:
         """The words' character n-gram rows: compiled (:class:`akhbar.wordscan.GramIndex`) once
         prediction has imported numba, else ``CharNgrams.word_rows`` (the same rows, tested)."""
-        keys = getattr(self.chars, "_keys", None)
+        keys = self.chars._keys
         if not compiled or keys is None:
             return self.chars.word_rows(words)
         if self._grams is None:
