@@ -92,8 +92,6 @@ def _checks(cp, starts, lengths, classes):
 def text_checks(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per text: whether it holds control characters or lone surrogates, its Arabic letters (as
     :func:`akhbar.text.arabic_letters` counts them), and its characters that are not white space."""
-    if not texts:
-        return np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     _, cp, starts, lengths = _joined(texts)
     return _checks(cp, starts, lengths, char_classes())
 
@@ -269,8 +267,7 @@ class WordIndex:
 
     def scan(self, texts: list[str]) -> Scan:
         """Split *texts* into written words and find each one's row."""
-        joined, cp, starts, lengths = _joined(texts) if texts else ("", np.zeros(0, np.uint32),
-                                                                      np.zeros(0, np.int64), np.zeros(0, np.int64))
+        joined, cp, starts, lengths = _joined(texts)
         slots, chars, offsets = self._arrays
         return Scan(joined, *_scan(cp, starts, lengths, char_classes(), slots, chars, offsets))
 
