@@ -153,7 +153,7 @@ def predict_command(model_dir, texts=(), input_path=None, output=None, *,
 
     The input is read and labelled 512 articles at a time, so memory stays flat however large
     the corpus; the output file appears (atomically) only when every article is written. With
-    ``jobs > 1`` (``-1``: every core) batches go to forked worker processes
+    ``jobs > 1`` (``-1``: every core) that many batches are labelled at once, in threads
     (:meth:`Predictor.predict_batches`).
     """
     predictor = _load(model_dir)
@@ -266,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input", help="a corpus to label, in any format train reads")
     p.add_argument("--output", help="write JSON lines here (atomically) instead of stdout")
     p.add_argument("--top-topics", type=int, default=3, help="topics per article (default: 3; 0 skips topic inference)")
-    p.add_argument("--jobs", type=int, default=1, help="worker processes for --input (default: 1; -1: every core)")
+    p.add_argument("--jobs", type=int, default=1, help="batches labelled at once, in threads, for --input (default: 1; -1: every core)")
     _corpus_options(p)
 
     p = sub.add_parser("evaluate", help="score a model on a labelled corpus (JSON out)",

@@ -128,12 +128,19 @@ class WordTable:
                 raise ValueError(f"word table block {name}: counts must be positive whole numbers")
 
 
+class _Areas(threading.local):
+    """Per thread: the work areas of the sums, by name."""
+
+    def __init__(self):
+        self.by_key: dict[str, np.ndarray] = {}
+
+
 @dataclass
 class Features:
     """What one batch of cleaned texts turns into."""
 
     X: sp.csr_matrix  #: the classifier's input (word TF-IDF, then char n-gram TF-IDF)
-    topic_counts: sp.csr_matrix | None  #: counts over the topic model's vocabulary
+    topic_counts: sp.csr_matrix | None  #: counts over the topic model's vocabulary (None: no topic model, or not asked)
     n_tokens: np.ndarray  #: analyzer tokens per text (0: no known word, the label rests on chars)
 
 
@@ -158,6 +165,7 @@ class Featurizer:
         self._table = self._new_table()
         self._swap = threading.Lock()
         self._grams = None
+        self._areas = _Areas()
 
     def _new_table(self) -> _Table:
         """An empty table, or one holding the seed's words when the model has them."""
@@ -256,8 +264,19 @@ class Featurizer:
                     table.index = index
         return table.index
 
-    def transform(self, texts: list[str]) -> Features:
-        """Featurize cleaned *texts* (see :func:`akhbar.predictor.clean_input`)."""
+    def _area(self, key: str, blocks: list) -> np.ndarray:
+        """This thread's work area for the *key* sum (:func:`akhbar.wordscan.work_area`), made
+        at its first batch: a sum's scratch cannot be shared by threads summing at once."""
+        from akhbar.wordscan import work_area
+
+        areas = self._areas.by_key
+        if key not in areas:
+            areas[key] = work_area(blocks)
+        return areas[key]
+
+    def transform(self, texts: list[str], topics: bool = True) -> Features:
+        """Featurize cleaned *texts* (see :func:`akhbar.predictor.clean_input`); ``topics=False``
+        leaves ``topic_counts`` out (``None``) when only labels are wanted."""
         from akhbar.wordscan import sum_rows
 
         table = self._current_table()
@@ -281,16 +300,18 @@ class Featurizer:
             chars = rows["chars"].block(self._widths["chars"], self.chars.idf_, self.chars.sublinear_tf)
         if self._unigrams:
             words = rows["words"].block(self._widths["words"], self._word_idf, self.words.sublinear_tf)
-            X = sum_rows(ids, doc_indptr, [words] + ([chars] if chars else []), normalize=True,
-                         dtype=self.words.dtype)
+            blocks = [words] + ([chars] if chars else [])
+            X = sum_rows(ids, doc_indptr, blocks, normalize=True, area=self._area("X", blocks))
         else:
             tokens = [list(chain.from_iterable(table.tokens[i] for i in ids[a:b]))
                       for a, b in zip(doc_indptr[:-1].tolist(), doc_indptr[1:].tolist())]
             X = self.words.transform(tokens)
             if chars:
-                X = sp.hstack([X, sum_rows(ids, doc_indptr, [chars], normalize=True, dtype=self.words.dtype)],
+                X = sp.hstack([X, sum_rows(ids, doc_indptr, [chars], normalize=True, area=self._area("chars", [chars]))],
                               format="csr")
+        X = X.astype(self.words.dtype, copy=False)
         topic_counts = None
-        if self.topics is not None:
-            topic_counts = sum_rows(ids, doc_indptr, [rows["topics"].block(self._widths["topics"])])
+        if self.topics is not None and topics:
+            counts = [rows["topics"].block(self._widths["topics"])]
+            topic_counts = sum_rows(ids, doc_indptr, counts, area=self._area("topics", counts))
         return Features(X=X, topic_counts=topic_counts, n_tokens=n_tokens)

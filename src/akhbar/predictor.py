@@ -14,9 +14,9 @@ loaded Predictor can serve many threads: it holds no state that prediction chang
 from __future__ import annotations
 
 import html
-import multiprocessing as mp
 import os
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
@@ -161,11 +161,11 @@ class Predictor:
         A bare ``str`` is refused with ``TypeError`` (iterating it would label each character):
         wrap it in a list, or call :meth:`predict_one`.
 
-        ``n_jobs > 1`` (or ``-1`` for every core) labels batches in that many forked worker
-        processes, which inherit the loaded model instead of reloading it; results are the same
-        and in the same order (see :meth:`predict_batches`). It pays off from a few thousand
-        texts; below two batches it runs in this process. (Call it from one thread at a time; for
-        many threads, use ``n_jobs=1``, which is safe to share.)
+        ``n_jobs > 1`` (or ``-1`` for every core) labels batches in that many threads of this
+        process. They share the loaded model and its table of analysed words, and the heavy steps
+        (the word scan, the row sums, LDA inference, the sparse products) run compiled code that
+        releases the GIL, so the threads do use the cores. Results are the same, in the same
+        order. It pays off from two batches up; below that it runs in the calling thread.
         """
         if isinstance(texts, (str, bytes, bytearray)):
             raise TypeError("predict() takes a list of texts, not a single string; "
@@ -173,14 +173,21 @@ class Predictor:
         if not isinstance(texts, Iterable):
             raise TypeError(f"predict() takes a list of texts, not {type(texts).__name__}")
         texts = list(texts)
-        if _jobs(n_jobs) > 1 and len(texts) > 2 * batch_size:
-            chunks = (texts[start:start + batch_size] for start in range(0, len(texts), batch_size))
-            return [p for part in self.predict_batches(chunks, n_jobs=n_jobs, top_topics=top_topics,
-                                                       top_terms=top_terms) for p in part]
         results: list[Prediction | None] = [None] * len(texts)
-        for start in range(0, len(texts), batch_size):
+        starts = range(0, len(texts), batch_size)
+
+        def label(start: int) -> None:  # each batch writes its own slots of results
             self._predict_batch(texts, start, min(start + batch_size, len(texts)), results,
                                 top_topics, top_terms)
+
+        jobs = min(_jobs(n_jobs), len(starts))
+        if jobs > 1:
+            with ThreadPoolExecutor(jobs) as pool:
+                for _ in pool.map(label, starts):  # re-raises a batch's exception here
+                    pass
+        else:
+            for start in starts:
+                label(start)
         return results  # type: ignore[return-value]
 
     def predict_batches(self, batches: Iterable[list], *, n_jobs: int = 1, top_topics: int = 3,
@@ -188,28 +195,24 @@ class Predictor:
         """Label a stream of batches, yielding each batch's results in input order.
 
         The batches are pulled lazily, so a corpus larger than memory streams through. With
-        ``n_jobs > 1`` they go to forked worker processes that inherit the loaded model, at most
-        two per worker in flight; where ``fork`` is unavailable they are labelled here.
+        ``n_jobs > 1`` up to that many batches are labelled at once in threads (see
+        :meth:`predict`), with at most two per thread read ahead.
         """
         jobs = _jobs(n_jobs)
-        if jobs == 1 or "fork" not in mp.get_all_start_methods():
+        if jobs == 1:
             for texts in batches:
                 yield self.predict(texts, top_topics=top_topics, top_terms=top_terms,
                                    batch_size=max(1, len(texts)))
             return
-        global _SHARED
-        _SHARED = self  # inherited by the forked workers
-        try:
-            with mp.get_context("fork").Pool(jobs) as pool:
-                pending: deque = deque()
-                for texts in batches:
-                    pending.append(pool.apply_async(_predict_in_worker, (texts, top_topics, top_terms)))
-                    if len(pending) >= 2 * jobs:
-                        yield pending.popleft().get()
-                while pending:
-                    yield pending.popleft().get()
-        finally:
-            _SHARED = None
+        with ThreadPoolExecutor(jobs) as pool:
+            pending: deque = deque()
+            for texts in batches:
+                pending.append(pool.submit(self.predict, texts, top_topics=top_topics,
+                                           top_terms=top_terms, batch_size=max(1, len(texts))))
+                if len(pending) >= 2 * jobs:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
 
     def predict_one(self, text, **kwargs) -> Prediction:
         return self.predict([text], **kwargs)[0]
@@ -226,7 +229,7 @@ class Predictor:
         if not good:
             return
         model = self.model
-        features = self._featurizer.transform(cleaned)
+        features = self._featurizer.transform(cleaned, topics=top_topics > 0)
         X = features.X
         proba = model.classifier.predict_proba(X)
         best = np.argmax(proba, axis=1)
@@ -285,16 +288,8 @@ class Predictor:
         return self.model.topics.top_words(n)
 
 
-_SHARED = None
-
-
 def _jobs(n_jobs: int) -> int:
     return (os.cpu_count() or 1) if n_jobs == -1 else max(1, int(n_jobs))
-
-
-def _predict_in_worker(texts, top_topics, top_terms) -> list[Prediction]:
-    """Worker side of ``predict_batches``: label one batch with the inherited predictor."""
-    return _SHARED.predict(texts, top_topics=top_topics, top_terms=top_terms, batch_size=max(1, len(texts)))
 
 
 def load(path: str | Path) -> Predictor:
