@@ -151,3 +151,13 @@ def test_word_table_must_fit_the_model(model):
     fewer = WordTable(words=table.words, tokens=table.tokens, blocks={"words": table.blocks["words"]})
     with pytest.raises(ValueError, match="blocks"):
         Featurizer(model.analyzer, model.words, model.chars, model.topics, seed=fewer)
+
+
+def test_compiled_and_python_analysis_of_new_words_fill_the_table_alike(model, texts):
+    compiled = Featurizer(model.analyzer, model.words, model.chars, model.topics)
+    python = Featurizer(model.analyzer, model.words, model.chars, model.topics)
+    python._compiled = False  # what a model whose analyzer the compiled path cannot serve gets
+    a, b = compiled.transform(texts), python.transform(texts)
+    assert compiled._analysis() is not None and python._analysis() is None
+    assert (a.X != b.X).nnz == 0 and (a.topic_counts != b.topic_counts).nnz == 0
+    assert a.n_tokens.tolist() == b.n_tokens.tolist()

@@ -81,10 +81,11 @@ def _grown(array: np.ndarray, needed: int) -> np.ndarray:
 class _Table:
     """Written word → row id, and the rows of every block for each word."""
 
-    def __init__(self, blocks: int):
+    def __init__(self, blocks: int, keep_tokens: bool):
         self.ids: dict[str, int] = {}
         self.rows = [_Rows() for _ in range(blocks)]
-        self.tokens: list[tuple[str, ...]] = []  # analyzer tokens per word (for word n-grams)
+        # analyzer tokens per word, kept where they are read: word n-grams, and export
+        self.tokens: list[tuple[str, ...]] | None = [] if keep_tokens else None
         self.n_tokens = np.zeros(1024, dtype=np.int32)
         self.lock = threading.Lock()
         self.index = None  # the compiled word index (akhbar.wordscan), built at the first batch
@@ -165,24 +166,26 @@ class Featurizer:
         self._table = self._new_table()
         self._swap = threading.Lock()
         self._grams = None
+        self._compiled = None  # akhbar.analysis.CompiledAnalysis, or False where it cannot serve
         self._areas = _Areas()
 
     def _new_table(self) -> _Table:
         """An empty table, or one holding the seed's words when the model has them."""
-        table = _Table(len(self._blocks))
+        table = _Table(len(self._blocks), keep_tokens=not self._unigrams)
         seed = self._seed
         if seed is not None and seed.words:
             for name, rows in zip(self._blocks, table.rows):
                 indptr, indices, data = seed.blocks[name]
                 rows.append(sp.csr_matrix((data, indices, indptr), shape=(len(seed.words), self._widths[name])))
-            table.tokens.extend(tuple(t) for t in seed.tokens)
+            if table.tokens is not None:
+                table.tokens.extend(tuple(t) for t in seed.tokens)
             table.n_tokens = np.array([len(t) for t in seed.tokens] + [0] * 1024, dtype=np.int32)
             table.ids.update(zip(seed.words, range(len(seed.words))))
         return table
 
     def export(self, words: list[str]) -> WordTable:
         """The rows of *words* (distinct written words) as a :class:`WordTable` to save."""
-        table = _Table(len(self._blocks))
+        table = _Table(len(self._blocks), keep_tokens=True)
         self._add(table, list(words))
         blocks = {}
         for name, rows in zip(self._blocks, table.rows):
@@ -205,37 +208,82 @@ class Featurizer:
     def _add(self, table: _Table, words: list[str]) -> None:
         """Analyse the *words* not yet in *table* and add their rows to every block.
 
-        All new words are normalized and tokenized as one newline-joined text (stems are cached
-        per token), their n-grams are keyed with numpy (:meth:`CharNgrams.word_rows`), and every
-        vocabulary lookup runs as ``map(dict.get, ...)``.
+        The analysis runs outside the table's lock, so threads analyse their batches' new words
+        at once; under the lock, words another thread added meanwhile are dropped and the rest
+        appended and published.
         """
+        new = [w for w in dict.fromkeys(words) if w not in table.ids]
+        if not new:
+            return
+        blocks, n_tokens, tokens = self._analyse(new, compiled=table.index is not None,
+                                                 keep_tokens=table.tokens is not None)
         with table.lock:
-            new = list(dict.fromkeys(w for w in words if w not in table.ids))
-            if not new:
+            fresh = [i for i, w in enumerate(new) if w not in table.ids]
+            if not fresh:
                 return
+            if len(fresh) < len(new):
+                new = [new[i] for i in fresh]
+                blocks, n_tokens = [rows[fresh] for rows in blocks], n_tokens[fresh]
+                tokens = [tokens[i] for i in fresh] if tokens is not None else None
+            for rows, added in zip(table.rows, blocks):
+                rows.append(added)
+            first = len(table.ids)
+            if table.tokens is not None:
+                table.tokens.extend(tokens)
+            if first + len(new) > table.n_tokens.size:
+                table.n_tokens = _grown(table.n_tokens, first + len(new))
+            table.n_tokens[first:first + len(new)] = n_tokens
+            # published last, once every row is in place: a scan running meanwhile (without the
+            # GIL) finds a new word only after this, and the dict after that
+            if table.index is not None:
+                if len(table.index) != first:
+                    raise RuntimeError("the word index and the table disagree on the number of words")
+                table.index.add(new)
+            table.ids.update(zip(new, range(first, first + len(new))))
+
+    def _analyse(self, new: list[str], compiled: bool, keep_tokens: bool) -> tuple:
+        """The rows of every block for the written words *new*, their token counts, and their
+        tokens when *keep_tokens*.
+
+        Once prediction has imported numba (*compiled*) and the model's analyzer allows it, the
+        analysis is compiled (:class:`akhbar.analysis.CompiledAnalysis`) and runs without the
+        GIL. Otherwise all new words are normalized and tokenized as one newline-joined text
+        (stems are cached per token), and every vocabulary lookup runs as ``map(dict.get, ...)``.
+        Both give the same rows (tested).
+        """
+        analysis = self._analysis() if compiled and not keep_tokens else None
+        tokens = None
+        if analysis is not None:
+            n_tokens, word_rows, topic_rows = analysis.analyse(new)
+        else:
             # one normalization pass over all new words: the steps are per character and a
             # written word holds no white space, so joining on newlines changes nothing
             tokens = self.analyzer.tokens_per_line(normalize_written("\n".join(new)))
             if len(tokens) != len(new):
                 raise RuntimeError("normalizing the written words changed the number of lines")
-            for block, rows in zip(self._blocks, table.rows):
-                if block == "words":
-                    index = self._word_index if self._unigrams else {}
-                    rows.append(count_rows(tokens, index, self._widths[block]))
-                elif block == "chars":
-                    rows.append(self._char_rows(new, compiled=table.index is not None))
-                else:
-                    rows.append(count_rows(tokens, self.topics.word_index_, self._widths[block]))
-            first = len(table.tokens)
-            if table.index is not None:
-                if len(table.index) != first:
-                    raise RuntimeError("the word index and the table disagree on the number of words")
-                table.index.add(new)
-            table.tokens.extend(tokens)
-            if first + len(new) > table.n_tokens.size:
-                table.n_tokens = _grown(table.n_tokens, first + len(new))
-            table.n_tokens[first:first + len(new)] = [len(t) for t in tokens]
-            table.ids.update(zip(new, range(first, first + len(new))))  # published last: rows are in place
+            n_tokens = np.fromiter(map(len, tokens), dtype=np.int32, count=len(tokens))
+            word_rows = count_rows(tokens, self._word_index if self._unigrams else {}, self._widths["words"])
+            topic_rows = (count_rows(tokens, self.topics.word_index_, self._widths["topics"])
+                          if self.topics is not None else None)
+        blocks = {"words": word_rows, "topics": topic_rows}
+        if self.chars is not None:
+            blocks["chars"] = self._char_rows(new, compiled)
+        return [blocks[name] for name in self._blocks], n_tokens, tokens
+
+    def _analysis(self):
+        """The compiled analysis of new words, built at first use; None where the analyzer or
+        word n-grams rule it out (those take the Python path)."""
+        if self._compiled is None:
+            from akhbar.analysis import CompiledAnalysis
+
+            if not (self._unigrams and CompiledAnalysis.supports(self.analyzer)):
+                self._compiled = False
+            else:
+                topics = self.topics
+                self._compiled = CompiledAnalysis(
+                    self.analyzer, self._word_index, self._widths["words"],
+                    topics.word_index_ if topics is not None else None, self._widths.get("topics", 0))
+        return self._compiled or None
 
     # -- batches --------------------------------------------------------------------------------
 

@@ -228,10 +228,12 @@ class WordIndex:
     """Written word → row id, as code points in flat arrays behind an open-addressing hash.
 
     Rows are numbered in the order :meth:`add` receives words. Safe to share between threads
-    when additions are serialised by the caller (the table's lock): a scan reads one published
-    tuple of arrays; an addition that outgrows them builds new ones and publishes them together,
-    and one that fits writes a word's code points before its slot, with the GIL held throughout
-    the compiled insert and scan (they do not release it).
+    when additions are serialised by the caller (the table's lock), though scans run without
+    the GIL: a scan reads one published tuple of arrays; an addition that outgrows them builds
+    new ones and publishes them together, and one that fits writes a word's code points and
+    offsets before the one slot store that makes it findable (a single aligned 32-bit store,
+    after the others in program order; x86-64 keeps stores in that order). A scan that misses a
+    word being added calls it unknown, and the caller finds it in the table under its lock.
     """
 
     def __init__(self):
