@@ -212,13 +212,16 @@ class Featurizer:
         at once; under the lock, words another thread added meanwhile are dropped and the rest
         appended and published.
         """
+        before = len(table.ids)
         new = [w for w in dict.fromkeys(words) if w not in table.ids]
         if not new:
             return
         blocks, n_tokens, tokens = self._analyse(new, compiled=table.index is not None,
                                                  keep_tokens=table.tokens is not None)
         with table.lock:
-            fresh = [i for i, w in enumerate(new) if w not in table.ids]
+            # words only ever join the table, so if it has not grown, all of *new* is still new
+            fresh = range(len(new)) if len(table.ids) == before else [
+                i for i, w in enumerate(new) if w not in table.ids]
             if not fresh:
                 return
             if len(fresh) < len(new):

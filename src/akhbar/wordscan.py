@@ -167,6 +167,7 @@ def _scan(cp, starts, lengths, classes, slots, chars, offsets):
     ids = np.empty(total, dtype=np.int64)
     first = np.empty(total, dtype=np.int64)
     last = np.empty(total, dtype=np.int64)
+    kept = np.empty(total, dtype=np.int64)  # the word's characters that are not deleted
     doc_indptr = np.zeros(n_docs + 1, dtype=np.int64)
     unfold = np.zeros(n_docs, dtype=np.bool_)
     w = 0
@@ -193,29 +194,31 @@ def _scan(cp, starts, lengths, classes, slots, chars, offsets):
                     length += 1
                 i += 1
             ids[w] = _find(cp, start, i, classes, h, length, slots, chars, offsets)
-            first[w], last[w] = start, i
+            first[w], last[w], kept[w] = start, i, length
             w += 1
         doc_indptr[d + 1] = w
-    return ids, first, last, doc_indptr, unfold
+    return ids, first, last, kept, doc_indptr, unfold
 
 
 @dataclass
 class Scan:
     """The written words of a batch: row ids (-1 where the index lacks the word), where each word
-    lies in ``text`` (the texts joined by newlines), each text's words, and which texts hold
-    presentation forms."""
+    lies in ``text`` (the texts joined by newlines) and how many of its characters are not
+    deleted, each text's words, and which texts hold presentation forms."""
 
     text: str
     ids: np.ndarray
     first: np.ndarray
     last: np.ndarray
+    kept: np.ndarray
     doc_indptr: np.ndarray
     unfold: np.ndarray
 
     def words(self, which: np.ndarray) -> list[str]:
         """The written words at positions *which*, as strings (deleted characters removed)."""
         text, sub = self.text, _DELETE_RE.sub
-        return [sub("", text[a:b]) for a, b in zip(self.first[which].tolist(), self.last[which].tolist())]
+        bounds = zip(self.first[which].tolist(), self.last[which].tolist(), self.kept[which].tolist())
+        return [text[a:b] if b - a == k else sub("", text[a:b]) for a, b, k in bounds]
 
 
 def _grown(array: np.ndarray, needed: int) -> np.ndarray:
@@ -495,9 +498,9 @@ class GramIndex:
         self.slot_keys, self.slot_cols = _key_slots(grams.keys, grams.columns)
 
     def rows(self, words: list[str]) -> sp.csr_matrix:
-        padded = [f" {w} " for w in words]
-        lengths = np.fromiter(map(len, padded), dtype=np.int64, count=len(padded))
+        lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words)) + 2
+        padded = f" {'  '.join(words)} " if words else ""  # each word between spaces, as char_wb pads it
         g = self.grams
-        indptr, cols, counts = _gram_rows(code_points("".join(padded)), lengths, self.letter_ids, g.base, g.lo,
+        indptr, cols, counts = _gram_rows(code_points(padded), lengths, self.letter_ids, g.base, g.lo,
                                           g.hi, self.slot_keys, self.slot_cols, self.n_cols)
         return sp.csr_matrix((counts, cols, indptr), shape=(len(words), self.n_cols))
