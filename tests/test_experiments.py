@@ -27,6 +27,11 @@ def test_classify_benchmark_on_a_sample(shared_data, tmp_path):
             assert r["train_seconds"] > 0 and r["predict_docs_per_second"] > 0 and r["peak_memory_mb"] > 0
         assert row["akhbar"]["model_mb"] > 0 and row["akhbar"]["load_seconds"] > 0
         assert all(v is not None for v in row["akhbar_over_baseline"].values())
+        # every pass has the baseline timed beside it, and the fitted baseline is not written out
+        assert set(row["akhbar"]["baseline_docs_per_second_beside"]) == {
+            "full", "label_only", "all_cores", "label_only_all_cores"}
+        assert all(v > 0 for v in row["akhbar"]["baseline_docs_per_second_beside"].values())
+        assert "fitted" not in row["baseline"]
     transfer = result["results"][2]
     assert set(transfer["akhbar"]["per_label_f1"]) == {"culture", "economy", "internationalNews", "sport", "technology"}
     text = (tmp_path / "small.md").read_text(encoding="utf-8")
