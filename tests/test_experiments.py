@@ -48,3 +48,30 @@ def test_evaluations_split_as_documented(shared_data):
     assert {d.label for d in test} <= set(labels)
     with pytest.raises(ValueError, match="unknown evaluation"):
         load_evaluation("nope", shared_data)
+
+
+def test_tree_memory_counts_a_child_started_after_sampling_began():
+    """The sampler refreshes its list of processes as it goes: a worker started later counts."""
+    import multiprocessing as mp
+    import time
+
+    import numpy as np
+
+    from akhbar.experiments import TreeMemory
+
+    def worker():
+        block = np.ones(300 * 2**20 // 8)  # 300 MB, touched
+        time.sleep(2.5)
+        del block
+
+    def job():
+        time.sleep(0.5)
+        child = mp.get_context("fork").Process(target=worker)
+        child.start()
+        child.join()
+
+    proc = mp.get_context("fork").Process(target=job)
+    proc.start()
+    with TreeMemory(proc.pid) as memory:
+        proc.join()
+    assert memory.peak_mb >= 250
