@@ -233,10 +233,11 @@ class WordIndex:
     Rows are numbered in the order :meth:`add` receives words. Safe to share between threads
     when additions are serialised by the caller (the table's lock), though scans run without
     the GIL: a scan reads one published tuple of arrays; an addition that outgrows them builds
-    new ones and publishes them together, and one that fits writes a word's code points and
-    offsets before the one slot store that makes it findable (a single aligned 32-bit store,
-    after the others in program order; x86-64 keeps stores in that order). A scan that misses a
-    word being added calls it unknown, and the caller finds it in the table under its lock.
+    new ones and publishes them together (a Python assignment, under the GIL), and one that fits
+    writes a word's code points and offsets before the one slot store that makes it findable.
+    Whatever a scan running meanwhile sees of that, it cannot match the wrong row: unwritten
+    offsets and code points are zeros, which no word's length or letters equal. At worst it
+    calls the word unknown, and the caller finds it in the table under the table's lock.
     """
 
     def __init__(self):
