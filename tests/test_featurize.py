@@ -158,6 +158,6 @@ def test_compiled_and_python_analysis_of_new_words_fill_the_table_alike(model, t
     python = Featurizer(model.analyzer, model.words, model.chars, model.topics)
     python._compiled = False  # what a model whose analyzer the compiled path cannot serve gets
     a, b = compiled.transform(texts), python.transform(texts)
-    assert compiled._analysis() is not None and python._analysis() is None
+    assert compiled._compiled_analysis() is not None and python._compiled_analysis() is None
     assert (a.X != b.X).nnz == 0 and (a.topic_counts != b.topic_counts).nnz == 0
     assert a.n_tokens.tolist() == b.n_tokens.tolist()

@@ -108,12 +108,14 @@ def _matches(buf, a, b, affixes, offsets, i, at_end):
 def _light_stem(buf, a, b, prefixes, p_offsets, suffixes, s_offsets, heh, min_stem):
     """:func:`akhbar.text.light_stem` of buf[a:b]: the stem's new (a, b)."""
     for i in range(p_offsets.size - 1):
-        if _matches(buf, a, b, prefixes, p_offsets, i, False) and b - a - (p_offsets[i + 1] - p_offsets[i]) >= min_stem:
-            a += p_offsets[i + 1] - p_offsets[i]
+        n = p_offsets[i + 1] - p_offsets[i]
+        if b - a - n >= min_stem and _matches(buf, a, b, prefixes, p_offsets, i, False):
+            a += n
             break
     for i in range(s_offsets.size - 1):
-        if _matches(buf, a, b, suffixes, s_offsets, i, True) and b - a - (s_offsets[i + 1] - s_offsets[i]) >= min_stem:
-            b -= s_offsets[i + 1] - s_offsets[i]
+        n = s_offsets[i + 1] - s_offsets[i]
+        if b - a - n >= min_stem and _matches(buf, a, b, suffixes, s_offsets, i, True):
+            b -= n
             break
     if b - a > min_stem and buf[b - 1] == heh:
         b -= 1

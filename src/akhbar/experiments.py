@@ -307,7 +307,6 @@ def akhbar_job(train, test, labels, config_values: dict, baseline_fitted: bytes 
         if reference:
             beside.append(reference())
         del reference
-    t_label, t_parallel, t_label_parallel = passes["label_only"], passes["all_cores"], passes["label_only_all_cores"]
     paired = {}
     if beside:  # each pass against the mean of the baseline timings just before and after it
         paired = {key: round(len(test) / ((beside[i] + beside[i + 1]) / 2), 1) for i, key in enumerate(passes)}
@@ -315,9 +314,8 @@ def akhbar_job(train, test, labels, config_values: dict, baseline_fitted: bytes 
     return {
         "train_seconds": round(t_train, 2), "stage_seconds": model.training.get("stage_seconds"),
         "predict_docs_per_second": round(len(test) / t_pred, 1),
-        "label_only_docs_per_second": round(len(test) / t_label, 1),
-        "all_cores_docs_per_second": round(len(test) / t_parallel, 1),
-        "label_only_all_cores_docs_per_second": round(len(test) / t_label_parallel, 1),
+        **{f"{key}_docs_per_second": round(len(test) / passes[key], 1)
+           for key in ("label_only", "all_cores", "label_only_all_cores")},
         "latency_ms": latency,
         "model_mb": round(size / 2**20, 2), "load_seconds": round(t_load, 3),
         "baseline_docs_per_second_beside": paired,

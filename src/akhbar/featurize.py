@@ -141,7 +141,8 @@ class Features:
     """What one batch of cleaned texts turns into."""
 
     X: sp.csr_matrix  #: the classifier's input (word TF-IDF, then char n-gram TF-IDF)
-    topic_counts: sp.csr_matrix | None  #: counts over the topic model's vocabulary (None: no topic model, or not asked)
+    #: counts over the topic model's vocabulary (None: no topic model, or not asked for)
+    topic_counts: sp.csr_matrix | None
     n_tokens: np.ndarray  #: analyzer tokens per text (0: no known word, the label rests on chars)
 
 
@@ -254,7 +255,7 @@ class Featurizer:
         (stems are cached per token), and every vocabulary lookup runs as ``map(dict.get, ...)``.
         Both give the same rows (tested).
         """
-        analysis = self._analysis() if compiled and not keep_tokens else None
+        analysis = self._compiled_analysis() if compiled and not keep_tokens else None
         tokens = None
         if analysis is not None:
             n_tokens, word_rows, topic_rows = analysis.analyse(new)
@@ -273,7 +274,7 @@ class Featurizer:
             blocks["chars"] = self._char_rows(new, compiled)
         return [blocks[name] for name in self._blocks], n_tokens, tokens
 
-    def _analysis(self):
+    def _compiled_analysis(self):
         """The compiled analysis of new words, built at first use; None where the analyzer or
         word n-grams rule it out (those take the Python path)."""
         if self._compiled is None:
@@ -358,8 +359,8 @@ class Featurizer:
                       for a, b in zip(doc_indptr[:-1].tolist(), doc_indptr[1:].tolist())]
             X = self.words.transform(tokens)
             if chars:
-                X = sp.hstack([X, sum_rows(ids, doc_indptr, [chars], normalize=True, area=self._area("chars", [chars]))],
-                              format="csr")
+                char_rows = sum_rows(ids, doc_indptr, [chars], normalize=True, area=self._area("chars", [chars]))
+                X = sp.hstack([X, char_rows], format="csr")
         X = X.astype(self.words.dtype, copy=False)
         topic_counts = None
         if self.topics is not None and topics:
