@@ -31,7 +31,7 @@ from functools import lru_cache
 import numpy as np
 import scipy.sparse as sp
 
-from akhbar.features import code_points
+from akhbar.features import code_points, count_columns
 from akhbar.jit import compiled
 from akhbar.text import MIN_STEM, PREFIXES, SUFFIXES, Analyzer, normalize_written
 from akhbar.wordscan import _BASIS, _PRIME, WordIndex, _find, char_classes
@@ -67,7 +67,7 @@ def _code_point_lists(strings) -> tuple[np.ndarray, np.ndarray]:
     """Strings as one code point array and offsets (row i = chars[offsets[i]:offsets[i+1]])."""
     strings = list(strings)
     offsets = np.zeros(len(strings) + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum([len(s) for s in strings])
+    offsets[1:] = np.cumsum(np.fromiter(map(len, strings), dtype=np.int64, count=len(strings)))
     return code_points("".join(strings)).astype(np.int64), offsets
 
 
@@ -179,17 +179,7 @@ def _analyse(cp, word_offsets, mapped, mapped_len, classes, keep_latin, keep_num
 def _index(strings: list[str]) -> tuple:
     index = WordIndex()
     index.add(strings)
-    return index._arrays
-
-
-def _rows(cols: np.ndarray, first_token: np.ndarray, width: int) -> sp.csr_matrix:
-    """Per word, the counts of its tokens' known columns: ``count_rows``' matrix."""
-    known = cols >= 0
-    rows = np.repeat(np.arange(first_token.size - 1), np.diff(first_token))
-    matrix = sp.csr_matrix((np.ones(int(known.sum()), dtype=np.float32), (rows[known], cols[known])),
-                           shape=(first_token.size - 1, width))
-    matrix.sum_duplicates()
-    return matrix
+    return index.arrays
 
 
 class CompiledAnalysis:
@@ -219,10 +209,7 @@ class CompiledAnalysis:
 
     def _run(self, words: list[str]) -> tuple:
         cfg = self.config
-        cp = code_points("".join(words)).astype(np.int64)
-        offsets = np.zeros(len(words) + 1, dtype=np.int64)
-        offsets[1:] = np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=len(words)))
-        return _analyse(cp, offsets, self._mapped, self._mapped_len, char_classes(), cfg.keep_latin,
+        return _analyse(*_code_point_lists(words), self._mapped, self._mapped_len, char_classes(), cfg.keep_latin,
                         cfg.keep_numbers, cfg.min_token_length, self._stop, cfg.stemmer == "light",
                         *self._prefixes, *self._suffixes, ord("ه"), MIN_STEM, self._words, self._word_cols,
                         self._topics, self._topic_cols)
@@ -231,8 +218,9 @@ class CompiledAnalysis:
         """Per written word: how many analyzer tokens it has, and its count rows over the word and
         topic vocabularies (``count_rows`` of ``Analyzer.tokens_per_line(normalize_written(...))``)."""
         _, _, word_col, topic_col, first_token = self._run(words)
-        return (np.diff(first_token), _rows(word_col, first_token, self.widths[0]),
-                _rows(topic_col, first_token, self.widths[1]))
+        n_tokens = np.diff(first_token)
+        return (n_tokens, count_columns(word_col, n_tokens, self.widths[0]),
+                count_columns(topic_col, n_tokens, self.widths[1]))
 
     def tokens(self, words: list[str]) -> list[tuple[str, ...]]:
         """Per written word, its tokens as strings (what ``Analyzer.tokens_per_line`` gives)."""

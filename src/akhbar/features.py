@@ -38,12 +38,27 @@ def count_rows(items: Sequence[Sequence[str]], index: dict[str, int], n_cols: in
     lengths = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
     flat = list(chain.from_iterable(items))
     cols = np.fromiter(map(index.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
-    rows = np.repeat(np.arange(len(items)), lengths)
+    return count_columns(cols, lengths, n_cols)
+
+
+def count_columns(cols: np.ndarray, lengths: np.ndarray, n_cols: int) -> sp.csr_matrix:
+    """Row *i* = counts of the columns ``cols`` holds for it (the next ``lengths[i]`` entries;
+    -1 for an entry no vocabulary knows), sorted within the row: :func:`count_rows` once its
+    lookups are done, and the compiled analysis of new words (:mod:`akhbar.analysis`)."""
+    rows = np.repeat(np.arange(lengths.size), lengths)
     known = cols >= 0
     matrix = sp.csr_matrix((np.ones(int(known.sum()), dtype=np.float32), (rows[known], cols[known])),
-                           shape=(len(items), n_cols))
+                           shape=(lengths.size, n_cols))
     matrix.sum_duplicates()
     return matrix
+
+
+def grown(array: np.ndarray, needed: int) -> np.ndarray:
+    """A zero-padded copy of *array* with room for at least *needed* entries (double, or more):
+    how the word table's and the word index's flat arrays grow."""
+    bigger = np.zeros(max(needed, 2 * array.size), dtype=array.dtype)
+    bigger[:array.size] = array
+    return bigger
 
 
 # --- TF-IDF ----------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from itertools import chain
 import numpy as np
 import scipy.sparse as sp
 
-from akhbar.features import CharNgrams, LdaTopics, WordTfidf, count_rows
+from akhbar.features import CharNgrams, LdaTopics, WordTfidf, count_rows, grown
 from akhbar.text import Analyzer, normalize_written, unfold_presentation_forms
 
 CAPACITY = 200_000
@@ -55,9 +55,9 @@ class _Rows:
         n, start = rows.shape[0], int(self.indptr[self.n_rows])
         stop = start + rows.nnz
         if self.n_rows + n + 1 > self.indptr.size:
-            self.indptr = _grown(self.indptr, self.n_rows + n + 1)
+            self.indptr = grown(self.indptr, self.n_rows + n + 1)
         if stop > self.indices.size:
-            self.indices, self.data = _grown(self.indices, stop), _grown(self.data, stop)
+            self.indices, self.data = grown(self.indices, stop), grown(self.data, stop)
         self.indices[start:stop] = rows.indices
         self.data[start:stop] = rows.data
         self.indptr[self.n_rows + 1:self.n_rows + 1 + n] = start + rows.indptr[1:]
@@ -70,12 +70,6 @@ class _Rows:
         from akhbar.wordscan import Block
 
         return Block(self.indptr, self.indices, self.data, width, idf, sublinear)
-
-
-def _grown(array: np.ndarray, needed: int) -> np.ndarray:
-    bigger = np.zeros(max(needed, 2 * array.size), dtype=array.dtype)
-    bigger[:array.size] = array
-    return bigger
 
 
 class _Table:
@@ -235,7 +229,7 @@ class Featurizer:
             if table.tokens is not None:
                 table.tokens.extend(tokens)
             if first + len(new) > table.n_tokens.size:
-                table.n_tokens = _grown(table.n_tokens, first + len(new))
+                table.n_tokens = grown(table.n_tokens, first + len(new))
             table.n_tokens[first:first + len(new)] = n_tokens
             # published last, once every row is in place: a scan running meanwhile (without the
             # GIL) finds a new word only after this, and the dict after that

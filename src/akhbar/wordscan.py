@@ -33,7 +33,7 @@ from functools import lru_cache
 import numpy as np
 import scipy.sparse as sp
 
-from akhbar.features import code_points
+from akhbar.features import code_points, grown
 from akhbar.jit import compiled
 from akhbar.text import _ARABIC_RUN, _DELETE_RE, _PRESENTATION_FORMS, CONTROL_RE, SURROGATE_RE
 
@@ -221,12 +221,6 @@ class Scan:
         return [text[a:b] if b - a == k else sub("", text[a:b]) for a, b, k in bounds]
 
 
-def _grown(array: np.ndarray, needed: int) -> np.ndarray:
-    bigger = np.zeros(max(needed, 2 * array.size), dtype=array.dtype)
-    bigger[:array.size] = array
-    return bigger
-
-
 class WordIndex:
     """Written word → row id, as code points in flat arrays behind an open-addressing hash.
 
@@ -248,6 +242,11 @@ class WordIndex:
     def __len__(self) -> int:
         return self.n
 
+    @property
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(slots, code points, offsets): what a compiled lookup (``_find``) probes."""
+        return self._arrays
+
     def add(self, words: list[str]) -> None:
         """Append *words* (distinct, not yet present) as rows ``len(self)`` onward."""
         if not words:
@@ -258,7 +257,7 @@ class WordIndex:
         start = int(offsets[n])
         ends = start + np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=k))
         if start + cps.size > chars.size or n + k + 1 > offsets.size or 2 * (n + k) > slots.size:
-            chars, offsets = _grown(chars, start + cps.size), _grown(offsets, n + k + 1)
+            chars, offsets = grown(chars, start + cps.size), grown(offsets, n + k + 1)
             chars[start:start + cps.size] = cps
             offsets[n + 1:n + k + 1] = ends
             slots = np.full(1 << max(10, int(4 * (n + k)).bit_length()), -1, dtype=np.int32)
