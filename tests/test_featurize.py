@@ -91,7 +91,7 @@ def test_threads_sharing_a_cold_table_agree_with_one_thread(model, texts):
 
 
 def test_word_bigrams_go_through_the_token_lists(seed_docs):
-    model = train(seed_docs[:80], TrainConfig(topics=0, word_ngrams=(1, 2), seed=0))
+    model = train(seed_docs[:80], TrainConfig(topics=0, word_ngrams=(1, 2), weighting="column", seed=0))
     texts = [d.full_text for d in seed_docs[80:120]]
     features = model.featurizer().transform(texts)
     tokens = [model.analyzer.tokens_from_normalized(normalize(t)) for t in texts]

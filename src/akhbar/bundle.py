@@ -30,12 +30,13 @@ import numpy as np
 from akhbar import __version__
 from akhbar.classify import LinearCalibrated
 from akhbar.features import CharNgrams, LdaTopics, WordTfidf
-from akhbar.featurize import WordTable, block_widths
+from akhbar.featurize import TokenLists, WordTable, block_widths
 from akhbar.text import Analyzer
 from akhbar.train import Model, TrainConfig
 
 FORMAT = "akhbar-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2: ``config.weighting`` (a format-1 model predates it and weighs per column)."""
 MANIFEST = "manifest.json"
 _MAX_MANIFEST_BYTES = 10 * 1024 * 1024
 _MAX_JSON_BYTES = 512 * 1024 * 1024
@@ -91,7 +92,7 @@ def _component_files(model: Model) -> dict[str, object]:
     if model.word_table is not None:
         table = model.word_table
         files["table.words.json"] = table.words
-        files["table.tokens.json"] = table.tokens
+        files["table.tokens.json"] = [list(t) for t in table.tokens]
         for name, (indptr, indices, data) in table.blocks.items():
             files[f"table.{name}.indptr.npy"] = np.asarray(indptr, dtype=np.int64)
             files[f"table.{name}.indices.npy"] = np.asarray(indices, dtype=np.int32)
@@ -306,7 +307,10 @@ def load_model(path: str | os.PathLike) -> tuple[Model, dict]:
     read = _Reader(folder, manifest)
     params = manifest["estimators"]
     try:
-        config = TrainConfig.from_dict(manifest["config"])
+        recorded = dict(manifest["config"])
+        if manifest["format_version"] < 2:
+            recorded.setdefault("weighting", "column")
+        config = TrainConfig.from_dict(recorded)
         Analyzer(config.analyzer_config())  # validates the stemmer name and analyzer options
         vocabulary, idf = read.strings("words.vocabulary.json"), read.array("words.idf.npy", 1)
         _check(len(vocabulary) == len(idf), folder, "word vocabulary and idf differ in length")
@@ -348,7 +352,7 @@ def load_model(path: str | os.PathLike) -> tuple[Model, dict]:
         if "table.words.json" in read.listed:
             widths = block_widths(words, chars, topics)
             model.word_table = WordTable(
-                words=read.strings("table.words.json"), tokens=read.string_lists("table.tokens.json"),
+                words=read.strings("table.words.json"), tokens=TokenLists(read.string_lists("table.tokens.json")),
                 blocks={b: (read.array(f"table.{b}.indptr.npy", 1), read.array(f"table.{b}.indices.npy", 1),
                             read.array(f"table.{b}.data.npy", 1)) for b in widths})
             model.word_table.check(widths)  # at load, not at the first predict

@@ -111,7 +111,11 @@ class LinearCalibrated(ClassifierMixin, BaseEstimator):
         return scores[:, 0] if scores.shape[1] == 1 else scores
 
     def predict_proba(self, X) -> np.ndarray:
-        return softmax(_as_matrix(self.decision_function(X)) / self.temperature_, axis=1)
+        return self.proba_from_scores(self.decision_function(X))
+
+    def proba_from_scores(self, scores: np.ndarray) -> np.ndarray:
+        """Probabilities from decision values computed elsewhere (:mod:`akhbar.scoring`)."""
+        return softmax(_as_matrix(scores) / self.temperature_, axis=1)
 
     def predict(self, X) -> np.ndarray:
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]

@@ -34,11 +34,21 @@ from itertools import chain
 import numpy as np
 import scipy.sparse as sp
 
-from akhbar.features import CharNgrams, LdaTopics, WordTfidf, count_rows, grown
+from akhbar.features import WEIGHTINGS, CharNgrams, LdaTopics, WordTfidf, count_rows, grown, word_weighted
 from akhbar.text import Analyzer, normalize_written, unfold_presentation_forms
 
 CAPACITY = 200_000
 """Written words a table keeps before it starts over; news vocabularies rarely need more."""
+
+
+def grown_rows(array: np.ndarray | None, needed: int, width: int = 0) -> np.ndarray:
+    """A zero-padded copy of the 2-D *array* (None: an empty one of *width* columns) with room
+    for at least *needed* rows (double, or more): how the table's scoring records grow."""
+    rows, width = (0, width) if array is None else array.shape
+    bigger = np.zeros((max(needed, 2 * rows, 1024), width), dtype=np.float32)
+    if array is not None:
+        bigger[:rows] = array
+    return bigger
 
 
 class _Rows:
@@ -83,6 +93,8 @@ class _Table:
         self.n_tokens = np.zeros(1024, dtype=np.int32)
         self.lock = threading.Lock()
         self.index = None  # the compiled word index (akhbar.wordscan), built at the first batch
+        self.words: list[str] = []  # row order, for the words that explain a label
+        self.records: np.ndarray | None = None  # per row, what scoring reads (akhbar.scoring)
 
 
 def block_widths(words: WordTfidf, chars: CharNgrams | None, topics: LdaTopics | None) -> dict[str, int]:
@@ -93,6 +105,32 @@ def block_widths(words: WordTfidf, chars: CharNgrams | None, topics: LdaTopics |
     if topics is not None:
         widths["topics"] = len(topics.vocabulary_)
     return widths
+
+
+class TokenLists:
+    """Many short token lists held as one flat list and their ends, read like a list of lists.
+
+    A loaded model's table has a token list for each of its 150,000 words; as 150,000 Python
+    lists they were half of all the objects the garbage collector walks at each full collection,
+    which cost a first ``predict()`` pass 0.1-0.2 s. One flat list is one object to it.
+    """
+
+    def __init__(self, lists):
+        self._flat = list(chain.from_iterable(lists))
+        self.lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        self._ends = np.cumsum(self.lengths)
+
+    def __len__(self) -> int:
+        return self.lengths.size
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        end = int(self._ends[i])
+        return self._flat[end - int(self.lengths[i]):end]
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
 
 
 @dataclass
@@ -106,7 +144,7 @@ class WordTable:
     """
 
     words: list[str]
-    tokens: list[list[str]]  #: analyzer tokens of each word
+    tokens: list[list[str]] | TokenLists  #: analyzer tokens of each word
     blocks: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]  #: block → CSR (indptr, indices, data)
 
     def check(self, widths: dict[str, int]) -> None:
@@ -144,12 +182,21 @@ class Featurizer:
     """Cleaned texts → :class:`Features` for a fitted model's blocks (see the module docstring)."""
 
     def __init__(self, analyzer: Analyzer, words: WordTfidf, chars: CharNgrams | None,
-                 topics: LdaTopics | None, capacity: int = CAPACITY, seed: WordTable | None = None):
+                 topics: LdaTopics | None, capacity: int = CAPACITY, seed: WordTable | None = None,
+                 weighting: str = "column", weights: tuple[np.ndarray, np.ndarray] | None = None):
+        if weighting not in WEIGHTINGS:
+            raise ValueError(f"weighting must be one of {', '.join(WEIGHTINGS)}, not {weighting!r}")
+        if weighting == "word" and tuple(words.ngram_range) != (1, 1):
+            raise ValueError("the word weighting takes word unigrams; word n-grams need weighting='column'")
         self.analyzer = analyzer
         self.words = words
         self.chars = chars
         self.topics = topics
         self.capacity = capacity
+        self.weighting = weighting
+        # a linear classifier's (coef, intercept) over these blocks: with the word weighting,
+        # score() reads per-word records of it instead of building feature rows
+        self._weights = weights if weighting == "word" else None
         self._word_index = words.vectorizer_.vocabulary_
         self._unigrams = tuple(words.ngram_range) == (1, 1)
         self._word_idf = np.asarray(words.vectorizer_.idf_, dtype=np.float64)
@@ -158,11 +205,20 @@ class Featurizer:
         self._seed = seed
         if seed is not None:
             seed.check(self._widths)
+        if self._weights is not None:  # per block: (idf, coefficients as columns × labels)
+            coef, start = np.asarray(self._weights[0], dtype=np.float64), 0
+            self._scoring_blocks = {}
+            for name in ("words", "chars")[:2 if chars is not None else 1]:
+                width = self._widths[name]
+                idf = self._word_idf if name == "words" else np.asarray(chars.idf_, dtype=np.float64)
+                self._scoring_blocks[name] = (idf, np.ascontiguousarray(coef[:, start:start + width].T))
+                start += width
         self._table = self._new_table()
         self._swap = threading.Lock()
         self._grams = None
         self._compiled = None  # akhbar.analysis.CompiledAnalysis, or False where it cannot serve
         self._areas = _Areas()
+        self._scoring_areas = threading.local()
 
     def _new_table(self) -> _Table:
         """An empty table, or one holding the seed's words when the model has them."""
@@ -174,9 +230,23 @@ class Featurizer:
                 rows.append(sp.csr_matrix((data, indices, indptr), shape=(len(seed.words), self._widths[name])))
             if table.tokens is not None:
                 table.tokens.extend(tuple(t) for t in seed.tokens)
-            table.n_tokens = np.array([len(t) for t in seed.tokens] + [0] * 1024, dtype=np.int32)
+            lengths = seed.tokens.lengths if isinstance(seed.tokens, TokenLists) else [len(t) for t in seed.tokens]
+            table.n_tokens = np.concatenate([np.asarray(lengths, dtype=np.int32), np.zeros(1024, dtype=np.int32)])
             table.ids.update(zip(seed.words, range(len(seed.words))))
+            table.words.extend(seed.words)
+            if self._weights is not None:
+                blocks = [sp.csr_matrix((seed.blocks[name][2], seed.blocks[name][1], seed.blocks[name][0]),
+                                        shape=(len(seed.words), self._widths[name])) for name in self._blocks]
+                table.records = grown_rows(self._records(blocks, table.n_tokens[:len(seed.words)]),
+                                           len(seed.words))
         return table
+
+    def _records(self, blocks: list[sp.csr_matrix], n_tokens: np.ndarray) -> np.ndarray:
+        """The scoring records (:func:`akhbar.scoring.records`) of words with these block rows."""
+        from akhbar.scoring import records
+
+        by_name = dict(zip(self._blocks, blocks))
+        return records([(by_name[name], *weights) for name, weights in self._scoring_blocks.items()], n_tokens)
 
     def export(self, words: list[str]) -> WordTable:
         """The rows of *words* (distinct written words) as a :class:`WordTable` to save."""
@@ -213,6 +283,7 @@ class Featurizer:
             return
         blocks, n_tokens, tokens = self._analyse(new, compiled=table.index is not None,
                                                  keep_tokens=table.tokens is not None)
+        recs = self._records(blocks, n_tokens) if self._weights is not None else None
         with table.lock:
             # words only ever join the table, so if it has not grown, all of *new* is still new
             fresh = range(len(new)) if len(table.ids) == before else [
@@ -223,6 +294,7 @@ class Featurizer:
                 new = [new[i] for i in fresh]
                 blocks, n_tokens = [rows[fresh] for rows in blocks], n_tokens[fresh]
                 tokens = [tokens[i] for i in fresh] if tokens is not None else None
+                recs = recs[fresh] if recs is not None else None
             for rows, added in zip(table.rows, blocks):
                 rows.append(added)
             first = len(table.ids)
@@ -231,6 +303,11 @@ class Featurizer:
             if first + len(new) > table.n_tokens.size:
                 table.n_tokens = grown(table.n_tokens, first + len(new))
             table.n_tokens[first:first + len(new)] = n_tokens
+            if recs is not None:
+                if table.records is None or first + len(new) > table.records.shape[0]:
+                    table.records = grown_rows(table.records, first + len(new), recs.shape[1])
+                table.records[first:first + len(new)] = recs
+            table.words.extend(new)
             # published last, once every row is in place: a scan running meanwhile (without the
             # GIL) finds a new word only after this, and the dict after that
             if table.index is not None:
@@ -320,11 +397,9 @@ class Featurizer:
             areas[key] = work_area(blocks)
         return areas[key]
 
-    def transform(self, texts: list[str], topics: bool = True) -> Features:
-        """Featurize cleaned *texts* (see :func:`akhbar.predictor.clean_input`); ``topics=False``
-        leaves ``topic_counts`` out (``None``) when only labels are wanted."""
-        from akhbar.wordscan import sum_rows
-
+    def _ids(self, texts: list[str]) -> tuple[_Table, np.ndarray, np.ndarray]:
+        """The table this batch uses, and the row of each written word of *texts* in it (the
+        words it lacked analysed and added first), with each text's start among them."""
         table = self._current_table()
         index = self._index(table)
         scan = index.scan(texts)
@@ -337,27 +412,95 @@ class Featurizer:
             unknown = scan.words(missing)
             self._add(table, unknown)
             ids[missing] = np.fromiter(map(table.ids.__getitem__, unknown), dtype=np.int64, count=missing.size)
+        return table, ids, doc_indptr
+
+    def transform(self, texts: list[str], topics: bool = True) -> Features:
+        """Featurize cleaned *texts* (see :func:`akhbar.predictor.clean_input`); ``topics=False``
+        leaves ``topic_counts`` out (``None``) when only labels are wanted."""
+        from akhbar.wordscan import sum_rows
+
+        table, ids, doc_indptr = self._ids(texts)
         n_tokens = np.bincount(np.repeat(np.arange(len(texts)), np.diff(doc_indptr)),
                                weights=table.n_tokens[ids], minlength=len(texts)).astype(np.int64)
 
         rows = dict(zip(self._blocks, table.rows))
-        chars = None
-        if self.chars is not None:
-            chars = rows["chars"].block(self._widths["chars"], self.chars.idf_, self.chars.sublinear_tf)
-        if self._unigrams:
-            words = rows["words"].block(self._widths["words"], self._word_idf, self.words.sublinear_tf)
-            blocks = [words] + ([chars] if chars else [])
-            X = sum_rows(ids, doc_indptr, blocks, normalize=True, area=self._area("X", blocks))
+        if self.weighting == "word":
+            X = self._word_weighted(table, ids, doc_indptr)
         else:
-            tokens = [list(chain.from_iterable(table.tokens[i] for i in ids[a:b]))
-                      for a, b in zip(doc_indptr[:-1].tolist(), doc_indptr[1:].tolist())]
-            X = self.words.transform(tokens)
-            if chars:
-                char_rows = sum_rows(ids, doc_indptr, [chars], normalize=True, area=self._area("chars", [chars]))
-                X = sp.hstack([X, char_rows], format="csr")
+            X = self._column_weighted(table, rows, ids, doc_indptr)
         X = X.astype(self.words.dtype, copy=False)
         topic_counts = None
         if self.topics is not None and topics:
             counts = [rows["topics"].block(self._widths["topics"])]
             topic_counts = sum_rows(ids, doc_indptr, counts, area=self._area("topics", counts))
         return Features(X=X, topic_counts=topic_counts, n_tokens=n_tokens)
+
+    def _column_weighted(self, table: _Table, rows: dict, ids: np.ndarray, doc_indptr: np.ndarray) -> sp.csr_matrix:
+        """Feature rows under the column weighting: the blocks' own TF-IDF, summed in one
+        compiled pass (word n-grams go through the token lists and scikit-learn)."""
+        from akhbar.wordscan import sum_rows
+
+        chars = None
+        if self.chars is not None:
+            chars = rows["chars"].block(self._widths["chars"], self.chars.idf_, self.chars.sublinear_tf)
+        if self._unigrams:
+            words = rows["words"].block(self._widths["words"], self._word_idf, self.words.sublinear_tf)
+            blocks = [words] + ([chars] if chars else [])
+            return sum_rows(ids, doc_indptr, blocks, normalize=True, area=self._area("X", blocks))
+        tokens = [list(chain.from_iterable(table.tokens[i] for i in ids[a:b]))
+                  for a, b in zip(doc_indptr[:-1].tolist(), doc_indptr[1:].tolist())]
+        X = self.words.transform(tokens)
+        if chars:
+            char_rows = sum_rows(ids, doc_indptr, [chars], normalize=True, area=self._area("chars", [chars]))
+            X = sp.hstack([X, char_rows], format="csr")
+        return X
+
+    def _word_weighted(self, table: _Table, ids: np.ndarray, doc_indptr: np.ndarray) -> sp.csr_matrix:
+        """Feature rows under the word weighting (:func:`akhbar.features.word_weighted`), from
+        the batch's article-by-word counts and the table's rows. Training and the tests read
+        these; prediction scores without them (:meth:`score`)."""
+        used, local = np.unique(ids, return_inverse=True)  # only the rows this batch touches
+        n_docs = doc_indptr.size - 1
+        doc_words = sp.csr_matrix((np.ones(ids.size), (np.repeat(np.arange(n_docs), np.diff(doc_indptr)), local)),
+                                  shape=(n_docs, used.size))
+        doc_words.sum_duplicates()
+        parts = []
+        for name, rows in zip(self._blocks, table.rows):
+            if name == "topics":
+                continue
+            n = rows.n_rows
+            block = sp.csr_matrix((rows.data[:rows.indptr[n]], rows.indices[:rows.indptr[n]], rows.indptr[:n + 1]),
+                                  shape=(n, self._widths[name]))[used]
+            idf = self._word_idf if name == "words" else self.chars.idf_
+            parts.append(word_weighted(doc_words, block, idf))
+        return sp.hstack(parts, format="csr") if len(parts) > 1 else parts[0]
+
+    @property
+    def scores_words(self) -> bool:
+        """Whether :meth:`score` serves this featurizer (word weighting, classifier weights given)."""
+        return self._weights is not None
+
+    def score(self, texts: list[str], terms: int = 0, topics: bool = True):
+        """The classifier's scores of cleaned *texts*, read from per-word records
+        (:mod:`akhbar.scoring`): an :class:`akhbar.scoring.Scores` with, per text, the *terms*
+        words that pushed hardest toward its label (as table rows; :meth:`word` names them),
+        its counts over the topic vocabulary when *topics*, and its token count."""
+        from akhbar.scoring import Areas, record_width, score_rows
+
+        if self._weights is None:
+            raise RuntimeError("score() needs the word weighting and the classifier's weights")
+        table, ids, doc_indptr = self._ids(texts)
+        recs = table.records  # holds every row of ids: rows are added before they are published
+        if recs is None:  # no word yet (a batch of texts without words)
+            recs = np.zeros((0, record_width(self._weights[1].size)), dtype=np.float32)
+        topic_width = self._widths.get("topics", 0)
+        areas = getattr(self._scoring_areas, "areas", None)
+        if areas is None or areas.counts.size < recs.shape[0] or areas.topics.size < topic_width:
+            areas = self._scoring_areas.areas = Areas.make(recs.shape[0], topic_width)
+        topic_rows = None
+        if self.topics is not None and topics:
+            rows = table.rows[self._blocks.index("topics")]
+            topic_rows = (rows.indptr, rows.indices, rows.data)
+        result = score_rows(ids, doc_indptr, recs, self._weights[1], areas, terms, topic_rows, topic_width)
+        result.words = table.words
+        return result

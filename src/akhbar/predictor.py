@@ -229,19 +229,25 @@ class Predictor:
         if not good:
             return
         model = self.model
-        features = self._featurizer.transform(cleaned, topics=top_topics > 0)
-        X = features.X
-        proba = model.classifier.predict_proba(X)
+        if self._featurizer.scores_words:
+            scored = self._featurizer.score(cleaned, terms=top_terms, topics=top_topics > 0)
+            proba = model.classifier.proba_from_scores(scored.scores)
+            topic_counts, n_tokens = scored.topic_counts, scored.n_tokens
+            terms = self._scored_terms(scored, top_terms)
+        else:
+            features = self._featurizer.transform(cleaned, topics=top_topics > 0)
+            proba = model.classifier.predict_proba(features.X)
+            topic_counts, n_tokens = features.topic_counts, features.n_tokens
+            terms = self._driving_terms(features.X, np.argmax(proba, axis=1), top_terms)
         best = np.argmax(proba, axis=1)
         theta = None
-        if features.topic_counts is not None and top_topics > 0:
-            theta = model.topics.infer(features.topic_counts)
+        if topic_counts is not None and top_topics > 0:
+            theta = model.topics.infer(topic_counts)
         topics = self._top_topics(theta, top_topics, len(good))
-        terms = self._driving_terms(X, best, top_terms)
         labels = [str(lab) for lab in self._labels]
         for row, (i, p) in enumerate(zip(good, proba.tolist())):
             warns = warnings[row]
-            if not features.n_tokens[row]:
+            if not n_tokens[row]:
                 warns = warns + ["no known words after normalization; the label rests on character n-grams"]
             results[i] = Prediction(label=labels[best[row]], probabilities=dict(zip(labels, p)),
                                     topics=topics[row], terms=terms[row], warnings=warns)
@@ -254,6 +260,17 @@ class Predictor:
         order = np.argsort(-theta, axis=1, kind="stable")[:, :n]
         shares = np.round(np.take_along_axis(theta, order, axis=1), 4)
         return [list(zip(o, s)) for o, s in zip(order.tolist(), shares.tolist())]
+
+    @staticmethod
+    def _scored_terms(scored, n: int) -> list[list[tuple[str, float]]]:
+        """Per row, the written words with the largest positive share of the label's score,
+        as the scoring pass found them (:mod:`akhbar.scoring`)."""
+        if n <= 0:
+            return [[] for _ in range(scored.term_rows.shape[0])]
+        words = scored.words
+        values = np.round(scored.term_values, 4).tolist()
+        return [[(words[r], v) for r, v in zip(rows, vals) if r >= 0]
+                for rows, vals in zip(scored.term_rows.tolist(), values)]
 
     def _driving_terms(self, X, best, n: int) -> list[list[tuple[str, float]]]:
         """Per row, the word features with the largest positive contribution (weight × tf-idf) to

@@ -42,7 +42,7 @@ from sklearn.model_selection import train_test_split
 
 from akhbar.classify import LinearCalibrated
 from akhbar.corpus import Document
-from akhbar.features import BowCorpus, CharNgrams, LdaTopics, WordTfidf, head_rows, stack_blocks
+from akhbar.features import WEIGHTINGS, BowCorpus, CharNgrams, LdaTopics, WordTfidf, head_rows, stack_blocks
 from akhbar.featurize import Featurizer, WordTable
 from akhbar.text import (Analyzer, AnalyzerConfig, char_view, normalize, remove_diacritics, remove_tatweel,
                          stopwords, written_words)
@@ -61,6 +61,10 @@ class TrainConfig:
     keep_numbers: bool = False
     remove_stopwords: bool = True
     # features
+    # "word": tf per written word, so predict() scores from one record per word (the default:
+    # level with "column" on all three evaluations, experiments/weighting.md); "column":
+    # scikit-learn's TF-IDF per column, needed for word n-grams (features.WEIGHTINGS)
+    weighting: str = "word"
     word_ngrams: tuple[int, int] = (1, 1)
     char_ngrams: tuple[int, int] | None = (2, 5)  # over char_view(text); None turns the block off
     min_df: int = 2
@@ -90,6 +94,12 @@ class TrainConfig:
     # it adds 13 MB to the model and about 0.3 s to loading, and a first pass over the test
     # articles meets 64,000 new words instead of 106,000 (about 1.4x its throughput)
     table_words: int = 150_000
+
+    def __post_init__(self):
+        if self.weighting not in WEIGHTINGS:
+            raise ValueError(f"weighting must be one of {', '.join(WEIGHTINGS)}, not {self.weighting!r}")
+        if self.weighting == "word" and tuple(self.word_ngrams) != (1, 1):
+            raise ValueError("word n-grams need weighting 'column' (the word weighting sums per written word)")
 
     def analyzer_config(self) -> AnalyzerConfig:
         return AnalyzerConfig(keep_latin=self.keep_latin, keep_numbers=self.keep_numbers,
@@ -145,7 +155,11 @@ class Model:
 
     def featurizer(self) -> Featurizer:
         """The one path from cleaned texts to features (validation here, prediction later)."""
-        return Featurizer(self.analyzer, self.words, self.chars, self.topics, seed=self.word_table)
+        weights = None
+        if self.classifier is not None:
+            weights = (self.classifier.coef_, self.classifier.intercept_)
+        return Featurizer(self.analyzer, self.words, self.chars, self.topics, seed=self.word_table,
+                          weighting=self.config.weighting, weights=weights)
 
 
 class TrainingError(ValueError):
@@ -225,6 +239,15 @@ def display_forms(analyzer: Analyzer, texts: Sequence[str], vocabulary: Sequence
             if stem is not None:
                 by_stem.setdefault(stem, Counter())[word] += 1
     return [by_stem[w].most_common(1)[0][0] if w in by_stem else w for w in vocabulary]
+
+
+FEATURE_CHUNK = 2000
+"""Articles featurized at a time while training: a batch's scan holds a few arrays per word
+occurrence, so the whole corpus at once would set training's memory peak."""
+
+
+def _chunks(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 def _give_back_memory() -> None:
@@ -376,9 +399,19 @@ def train(docs: Sequence[Document], config: TrainConfig | None = None, *, progre
                            max_df=config.char_max_df, max_features=config.max_char_features)
         blocks.append(chars.fit_transform([char_view(t) for t in pick(texts, fit_idx)]))
     model = Model(config=config, words=words, chars=chars, classifier=None, topics=None)
-    groups = [blocks]
-    if len(val_idx):
-        groups.append([model.featurizer().transform(pick(texts, val_idx)).X])
+    if config.weighting == "word":
+        # the blocks' own transforms weigh per column; this weighting's rows come from the
+        # written words, through one table for the whole corpus (each word analysed once)
+        blocks = []
+        featurizer = Featurizer(model.analyzer, words, chars, None, capacity=2**62, weighting="word")
+        groups = [[featurizer.transform(part, topics=False).X]
+                  for idx in (fit_idx, val_idx)
+                  for part in _chunks(pick(texts, idx), FEATURE_CHUNK)]
+        del featurizer
+    else:
+        groups = [blocks]
+        if len(val_idx):
+            groups.append([model.featurizer().transform(pick(texts, val_idx)).X])
     # One float64 matrix, fit rows then validation rows, built chunk by chunk: LinearSVC would
     # copy a float32 matrix to float64 before liblinear makes its own copy, and stacking with
     # scipy makes full-size temporaries. The fit part is a view of the first rows, and the

@@ -111,47 +111,67 @@ def _mix(h):
     return h ^ (h >> np.uint64(31))
 
 
+_ROW = np.int64(0xFFFFFFFF)
+
+
+@compiled()
+def _slot_and_tag(h, mask):
+    """Where a word of FNV hash *h* starts probing, and the tag its slot carries: the mixed
+    hash's low bits pick the slot, 31 of its high bits are the tag."""
+    m = _mix(h)
+    return np.int64(m & np.uint64(mask)), np.int64((m >> np.uint64(33)) & np.uint64(0x7FFFFFFF))
+
+
 @compiled()
 def _insert(slots, chars, offsets, first, stop):
-    """Put rows first..stop-1 (their code points already in *chars*) into the open-addressing *slots*."""
+    """Put rows first..stop-1 (their code points already in *chars*) into the open-addressing
+    *slots*: each holds ``tag << 32 | row``, -1 when empty."""
     mask = slots.size - 1
     for r in range(first, stop):
         h = _BASIS
         for j in range(offsets[r], offsets[r + 1]):
             h = (h ^ np.uint64(chars[j])) * _PRIME
-        slot = np.int64(_mix(h) & np.uint64(mask))
+        slot, tag = _slot_and_tag(h, mask)
         while slots[slot] >= 0:
             slot = (slot + 1) & mask
-        slots[slot] = r
+        slots[slot] = (tag << 32) | r
+
+
+@compiled()
+def _same(cp, start, stop, classes, row, chars, offsets, length):
+    """Whether cp[start:stop] without its deleted characters is the code points of *row*."""
+    j = offsets[row]
+    if offsets[row + 1] - j != length:
+        return False
+    for i in range(start, stop):
+        c = cp[i]
+        if c < 0x10000 and classes[c] & DELETED:
+            continue
+        if chars[j] != c:
+            return False
+        j += 1
+    return True
 
 
 @compiled()
 def _find(cp, start, stop, classes, h, length, slots, chars, offsets):
-    """The row whose code points equal cp[start:stop] without its deleted characters, or -1."""
+    """The row whose code points equal cp[start:stop] without its deleted characters, or -1.
+    A slot whose tag differs is passed over without reading the word it holds."""
     mask = slots.size - 1
-    slot = np.int64(_mix(h) & np.uint64(mask))
+    slot, tag = _slot_and_tag(h, mask)
     while True:
-        r = slots[slot]
-        if r < 0:
+        v = slots[slot]
+        if v < 0:
             return -1
-        j = offsets[r]
-        if offsets[r + 1] - j == length:
-            same = True
-            for i in range(start, stop):
-                c = cp[i]
-                if c < 0x10000 and classes[c] & DELETED:
-                    continue
-                if chars[j] != c:
-                    same = False
-                    break
-                j += 1
-            if same:
-                return r
+        if (v >> 32) == tag and _same(cp, start, stop, classes, v & _ROW, chars, offsets, length):
+            return v & _ROW
         slot = (slot + 1) & mask
 
 
 @compiled(nogil=True)
-def _scan(cp, starts, lengths, classes, slots, chars, offsets):
+def _split(cp, starts, lengths, classes):
+    """The written words of each text: where each starts and stops, its FNV hash and its
+    characters that are not deleted; each text's first word; which texts need unfolding."""
     n_docs = starts.size
     total = 0  # first pass: how many words, so the outputs are allocated once
     for d in range(n_docs):
@@ -164,10 +184,10 @@ def _scan(cp, starts, lengths, classes, slots, chars, offsets):
             elif not k & DELETED and not inside:
                 total += 1
                 inside = True
-    ids = np.empty(total, dtype=np.int64)
+    hashes = np.empty(total, dtype=np.uint64)
     first = np.empty(total, dtype=np.int64)
     last = np.empty(total, dtype=np.int64)
-    kept = np.empty(total, dtype=np.int64)  # the word's characters that are not deleted
+    kept = np.empty(total, dtype=np.int64)
     doc_indptr = np.zeros(n_docs + 1, dtype=np.int64)
     unfold = np.zeros(n_docs, dtype=np.bool_)
     w = 0
@@ -193,10 +213,43 @@ def _scan(cp, starts, lengths, classes, slots, chars, offsets):
                     h = (h ^ np.uint64(c)) * _PRIME
                     length += 1
                 i += 1
-            ids[w] = _find(cp, start, i, classes, h, length, slots, chars, offsets)
-            first[w], last[w], kept[w] = start, i, length
+            hashes[w], first[w], last[w], kept[w] = h, start, i, length
             w += 1
         doc_indptr[d + 1] = w
+    return hashes, first, last, kept, doc_indptr, unfold
+
+
+@compiled(nogil=True)
+def _look_up(cp, hashes, first, last, kept, classes, slots, chars, offsets):
+    """Each word's row, or -1. In three passes over all the words, not one word at a time:
+    each pass's memory reads (the first slot, then the offsets of the row it names, then the
+    row's code points) do not depend on one another across words, so the processor has many
+    under way at once instead of waiting for each in turn."""
+    n, mask = hashes.size, slots.size - 1
+    ids = np.empty(n, dtype=np.int64)
+    tags = np.empty(n, dtype=np.int64)
+    for w in range(n):  # 1: the first slot of each word
+        slot, tags[w] = _slot_and_tag(hashes[w], mask)
+        ids[w] = slots[slot]
+    for w in range(n):  # 2: its row, when the tag matches and the row has the word's length
+        v = ids[w]
+        r = v & _ROW
+        if v >= 0 and (v >> 32) == tags[w] and offsets[r + 1] - offsets[r] == kept[w]:
+            ids[w] = r
+        else:
+            ids[w] = -2 if v >= 0 else -1  # -2: look further
+    for w in range(n):  # 3: compare the code points (and probe on where the first slot missed)
+        r = ids[w]
+        if r >= 0 and _same(cp, first[w], last[w], classes, r, chars, offsets, kept[w]):
+            continue
+        if r != -1:
+            ids[w] = _find(cp, first[w], last[w], classes, hashes[w], kept[w], slots, chars, offsets)
+    return ids
+
+
+def _scan(cp, starts, lengths, classes, slots, chars, offsets):
+    hashes, first, last, kept, doc_indptr, unfold = _split(cp, starts, lengths, classes)
+    ids = _look_up(cp, hashes, first, last, kept, classes, slots, chars, offsets)
     return ids, first, last, kept, doc_indptr, unfold
 
 
@@ -235,7 +288,7 @@ class WordIndex:
     """
 
     def __init__(self):
-        self._arrays = (np.full(1024, -1, dtype=np.int32), np.zeros(16_384, dtype=np.uint32),
+        self._arrays = (np.full(1024, -1, dtype=np.int64), np.zeros(16_384, dtype=np.uint32),
                         np.zeros(1024, dtype=np.int64))
         self.n = 0
 
@@ -256,11 +309,13 @@ class WordIndex:
         n, k = self.n, len(words)
         start = int(offsets[n])
         ends = start + np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=k))
-        if start + cps.size > chars.size or n + k + 1 > offsets.size or 2 * (n + k) > slots.size:
+        if start + cps.size > chars.size or n + k + 1 > offsets.size or 2 * (n + k) >= slots.size:
             chars, offsets = grown(chars, start + cps.size), grown(offsets, n + k + 1)
             chars[start:start + cps.size] = cps
             offsets[n + 1:n + k + 1] = ends
-            slots = np.full(1 << max(10, int(4 * (n + k)).bit_length()), -1, dtype=np.int32)
+            # at most half full (linear probing stays short), and as small as that allows: the
+            # slots are read once per word scanned, so the fewer cache lines they span the better
+            slots = np.full(1 << max(10, int(2 * (n + k)).bit_length()), -1, dtype=np.int64)
             _insert(slots, chars, offsets, 0, n + k)
             self.n = n + k
             self._arrays = (slots, chars, offsets)
@@ -433,54 +488,73 @@ def _key_slots(keys, columns):
 
 @compiled(nogil=True)
 def _gram_rows(codes, lengths, letter_ids, base, lo, hi, slot_keys, slot_cols, n_cols):
-    """Per padded word (``codes`` split by ``lengths``): its n-grams' columns (sorted) and counts."""
+    """Per padded word (``codes`` split by ``lengths``): its n-grams' columns (sorted) and counts.
+
+    In passes over all the words' n-grams, as the word scan does: keys first, then each key's
+    first slot (most n-grams are not in the vocabulary, and an empty first slot settles them),
+    then the probes left; each pass's table reads are independent of one another, so many are
+    under way at once. Last, each word's columns are counted and sorted."""
     n_words = lengths.size
-    indptr = np.zeros(n_words + 1, dtype=np.int64)
     total = 0
     for w in range(n_words):
         for n in range(lo, hi + 1):
             total += max(0, lengths[w] - n + 1)
-    cols = np.empty(total, dtype=np.int32)
-    counts = np.empty(total, dtype=np.float32)
-    owner = np.full(n_cols, -1, dtype=np.int64)  # the last word that had the column ...
-    where = np.zeros(n_cols, dtype=np.int64)     # ... and where its count is
-    mask = slot_keys.size - 1
-    start, nnz = 0, 0
-    for w in range(n_words):
-        first = nnz
+    keys = np.empty(total, dtype=np.int64)
+    slots = np.empty(total, dtype=np.int64)
+    owner = np.empty(total, dtype=np.int64)
+    g, start = 0, 0
+    for w in range(n_words):  # 1: every n-gram's key (-1: a character no vocabulary gram has)
         for n in range(lo, hi + 1):
             for i in range(start, start + lengths[w] - n + 1):
                 key = np.int64(n)
                 for m in range(n):
                     c = codes[i + m]
                     letter = letter_ids[c] if c < letter_ids.size else 0
-                    if letter == 0:  # a character no vocabulary gram has
+                    if letter == 0:
                         key = -1
                         break
                     key = key * base + letter
-                if key < 0:
-                    continue
-                slot = np.int64(_mix(np.uint64(key)) & np.uint64(mask))
-                while slot_keys[slot] != key and slot_keys[slot] >= 0:
-                    slot = (slot + 1) & mask
-                if slot_keys[slot] < 0:
-                    continue
-                col = slot_cols[slot]
-                if owner[col] == w:
-                    counts[where[col]] += 1.0
-                else:
-                    owner[col], where[col] = w, nnz
-                    cols[nnz], counts[nnz] = col, 1.0
-                    nnz += 1
-        # sorted columns within the row, as count_rows gives (insertion sort: rows are short)
-        for q in range(first + 1, nnz):
-            col, count, p = cols[q], counts[q], q - 1
-            while p >= first and cols[p] > col:
-                cols[p + 1], counts[p + 1] = cols[p], counts[p]
-                p -= 1
-            cols[p + 1], counts[p + 1] = col, count
-        indptr[w + 1] = nnz
+                keys[g], owner[g] = key, w
+                g += 1
         start += lengths[w]
+    mask = slot_keys.size - 1
+    for q in range(total):  # 2: the first slot of each key
+        slots[q] = np.int64(_mix(np.uint64(keys[q])) & np.uint64(mask)) if keys[q] >= 0 else -1
+    found = np.empty(total, dtype=np.int64)
+    for q in range(total):
+        found[q] = slot_keys[slots[q]] if slots[q] >= 0 else -1
+    for q in range(total):  # 3: the column, probing on where the first slot holds another key
+        key, slot = keys[q], slots[q]
+        if key < 0 or found[q] < 0:
+            slots[q] = -1
+            continue
+        while slot_keys[slot] != key and slot_keys[slot] >= 0:
+            slot = (slot + 1) & mask
+        slots[q] = slot_cols[slot] if slot_keys[slot] >= 0 else -1
+    indptr = np.zeros(n_words + 1, dtype=np.int64)
+    cols = np.empty(total, dtype=np.int32)
+    counts = np.empty(total, dtype=np.float32)
+    nnz, q = 0, 0
+    for w in range(n_words):  # 4: each word's columns, counted and sorted (rows are short)
+        first = nnz
+        while q < total and owner[q] == w:
+            col = slots[q]
+            q += 1
+            if col < 0:
+                continue
+            p = first
+            while p < nnz and cols[p] != col:
+                p += 1
+            if p < nnz:
+                counts[p] += 1.0
+                continue
+            p = nnz  # insertion sort
+            while p > first and cols[p - 1] > col:
+                cols[p], counts[p] = cols[p - 1], counts[p - 1]
+                p -= 1
+            cols[p], counts[p] = col, 1.0
+            nnz += 1
+        indptr[w + 1] = nnz
     return indptr, cols[:nnz], counts[:nnz]
 
 

@@ -1,0 +1,214 @@
+"""The word weighting and scoring from per-word records (akhbar.features.word_weighted,
+akhbar.scoring), against the definitions written out word by word and against ``X @ coef``."""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import Counter
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from akhbar.features import word_weighted
+from akhbar.featurize import Featurizer
+from akhbar.text import normalize_written, written_words
+from akhbar.train import TrainConfig, train
+
+
+def test_word_weighted_by_hand():
+    # article 0: word 0 three times, word 1 once; article 1: word 2 only (no columns); idf 1, 2
+    doc_words = sp.csr_matrix(np.array([[3, 1, 0], [0, 0, 1]], dtype=np.float32))
+    word_rows = sp.csr_matrix(np.array([[1, 0], [2, 1], [0, 0]], dtype=np.float32))
+    X = word_weighted(doc_words, word_rows, np.array([1.0, 2.0])).toarray()
+    t0, t1 = 1 + math.log(3), 1.0
+    e0, e1 = np.array([1.0, 0.0]), np.array([2.0, 2.0])
+    z = math.sqrt(t0**2 * e0 @ e0 + t1**2 * e1 @ e1)
+    np.testing.assert_allclose(X[0], (t0 * e0 + t1 * e1) / z)
+    np.testing.assert_array_equal(X[1], [0.0, 0.0])
+
+
+@pytest.fixture(scope="module")
+def model(predictor):
+    assert predictor.model.config.weighting == "word"  # the default
+    return predictor.model
+
+
+@pytest.fixture(scope="module")
+def texts(seed_docs):
+    extra = ["كَتَبَ الصَّحَفِيُّ مقالاً، عن «الاقتصاد» و الـــنفط!", "ﻻ ﺍﻟﺴﻼﻡ عليكم 2024 GDP-growth",
+             "كلمةجديدةتماما وأخرى كلمةجديدةتماما", "٪٪ ، ؛", "في من على"]
+    return [d.full_text for d in seed_docs] + extra
+
+
+def _word_vectors(model, word):
+    """A written word's idf-weighted rows of each block, straight from the analyzer and the
+    vocabularies (dense, so the reference shares no code with the table)."""
+    vocab = model.words.vectorizer_.vocabulary_
+    e_word = np.zeros(len(model.words.vectorizer_.idf_))
+    for token in model.analyzer.tokens_from_normalized(normalize_written(word)):
+        if token in vocab:
+            e_word[vocab[token]] += model.words.vectorizer_.idf_[vocab[token]]
+    e_char = np.zeros(len(model.chars.vocabulary_))
+    for gram in model.chars.grams(word):
+        if gram in model.chars.gram_index_:
+            e_char[model.chars.gram_index_[gram]] += model.chars.idf_[model.chars.gram_index_[gram]]
+    return e_word, e_char
+
+
+def _reference(model, text):
+    """The article's feature row and each written word's share of each label's score."""
+    from akhbar.text import unfold_presentation_forms
+
+    counts = Counter(written_words(unfold_presentation_forms(text)))
+    parts = {w: (1 + math.log(n), *_word_vectors(model, w)) for w, n in counts.items()}
+    z_word = math.sqrt(sum(t * t * (ew @ ew) for t, ew, _ in parts.values()))
+    z_char = math.sqrt(sum(t * t * (ec @ ec) for t, _, ec in parts.values()))
+    x_word = sum(t * ew for t, ew, _ in parts.values()) / (z_word or 1.0)
+    x_char = sum(t * ec for t, _, ec in parts.values()) / (z_char or 1.0)
+    coef = model.classifier.coef_.astype(np.float64)
+    n_words = x_word.size
+    shares = {w: t * ((coef[:, :n_words] @ ew) / (z_word or 1.0) + (coef[:, n_words:] @ ec) / (z_char or 1.0))
+              for w, (t, ew, ec) in parts.items()}
+    return np.concatenate([x_word, x_char]), shares
+
+
+def test_word_weighted_rows_equal_the_definition(model, texts):
+    X = model.featurizer().transform(texts).X.toarray()
+    for row, text in zip(X, texts):
+        np.testing.assert_allclose(row, _reference(model, text)[0], atol=1e-6)
+
+
+def test_scores_equal_the_features_times_the_coefficients(model, texts):
+    featurizer = model.featurizer()
+    X = featurizer.transform(texts).X
+    scored = featurizer.score(texts)
+    np.testing.assert_allclose(scored.scores, model.classifier.decision_function(X), atol=1e-5)
+    np.testing.assert_array_equal(scored.best, np.argmax(scored.scores, axis=1))
+
+
+def test_terms_are_the_largest_shares_of_the_winning_score(model, texts):
+    scored = model.featurizer().score(texts, terms=4)
+    intercept = model.classifier.intercept_
+    for d, text in enumerate(texts):
+        _, shares = _reference(model, text)
+        best = scored.best[d]
+        total = sum(s[best] for s in shares.values())
+        assert total == pytest.approx(scored.scores[d, best] - intercept[best], abs=1e-4)
+        expected = sorted(((s[best], w) for w, s in shares.items() if s[best] > 0), key=lambda p: -p[0])[:4]
+        got = [(v, scored.words[r]) for r, v in zip(scored.term_rows[d], scored.term_values[d]) if r >= 0]
+        assert [w for _, w in got] == [w for _, w in expected]
+        np.testing.assert_allclose([v for v, _ in got], [v for v, _ in expected], atol=1e-5)
+
+
+def test_topic_counts_and_token_counts_equal_the_table_sums(model, texts):
+    featurizer = model.featurizer()
+    features = featurizer.transform(texts)
+    scored = featurizer.score(texts)
+    difference = scored.topic_counts - features.topic_counts
+    assert abs(difference).max() == 0
+    np.testing.assert_array_equal(scored.n_tokens, features.n_tokens)
+    assert featurizer.score(texts, topics=False).topic_counts is None
+
+
+def test_a_text_scores_the_same_alone_and_in_any_batch(model, texts):
+    featurizer = model.featurizer()
+    batch = featurizer.score(texts, terms=5)
+    again = model.featurizer().score(texts[::-1], terms=5)  # another table, other row ids
+    for d in range(0, len(texts), 5):
+        alone = featurizer.score([texts[d]], terms=5)
+        np.testing.assert_array_equal(alone.scores[0], batch.scores[d])
+        assert [alone.words[r] for r in alone.term_rows[0] if r >= 0] == \
+               [batch.words[r] for r in batch.term_rows[d] if r >= 0]
+        np.testing.assert_array_equal(again.scores[len(texts) - 1 - d], batch.scores[d])
+        np.testing.assert_array_equal(alone.topic_counts.toarray()[0], batch.topic_counts.toarray()[d])
+
+
+def test_a_full_table_starts_over_without_changing_scores(model, texts):
+    reference = model.featurizer().score(texts).scores
+    small = Featurizer(model.analyzer, model.words, model.chars, model.topics, capacity=50, weighting="word",
+                       weights=(model.classifier.coef_, model.classifier.intercept_))
+    first = small._table
+    for start in range(0, len(texts), 10):
+        np.testing.assert_array_equal(small.score(texts[start:start + 10]).scores, reference[start:start + 10])
+    assert small._table is not first
+
+
+def test_threads_sharing_a_cold_table_agree_with_one_thread(model, texts):
+    reference = model.featurizer().score(texts, terms=3).scores
+    shared = model.featurizer()
+    shared._seed = None
+    shared._table = shared._new_table()  # cold: every thread adds words at once
+    out = [None] * 4
+    barrier = threading.Barrier(4)
+
+    def work(i):
+        barrier.wait()
+        out[i] = shared.score(texts[i::4], terms=3).scores
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for i in range(4):
+        np.testing.assert_array_equal(out[i], reference[i::4])
+
+
+def test_two_labels_score_one_margin(seed_docs):
+    docs = [d for d in seed_docs if d.label in ("sport", "economy")]
+    model = train(docs, TrainConfig(topics=0, seed=0))
+    texts = [d.full_text for d in docs[:20]]
+    featurizer = model.featurizer()
+    scored = featurizer.score(texts, terms=3)
+    margin = model.classifier.decision_function(featurizer.transform(texts).X)
+    np.testing.assert_allclose(scored.scores[:, 0], margin, atol=1e-5)
+    np.testing.assert_array_equal(scored.best, (margin > 0).astype(int))
+    assert (scored.term_values[scored.term_rows >= 0] > 0).all()  # shares toward the label won
+
+
+def test_predict_uses_the_scores_and_names_written_words(predictor, texts):
+    results = predictor.predict(texts, top_terms=3)
+    scored = predictor.model.featurizer().score(texts, terms=3)
+    for r, best, rows in zip(results, scored.best, scored.term_rows):
+        if r.ok:
+            assert r.label == predictor.labels[best]
+            assert [t for t, _ in r.terms] == [scored.words[j] for j in rows if j >= 0]
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"weighting": "tfidf"}, "weighting must be one of word, column"),
+    ({"word_ngrams": (1, 2)}, "word n-grams need weighting 'column'"),
+])
+def test_config_refuses_what_the_word_weighting_cannot_do(options, message):
+    with pytest.raises(ValueError, match=message):
+        TrainConfig(**options)
+
+
+def test_column_weighting_still_trains_and_predicts(seed_docs):
+    model = train(seed_docs[:90], TrainConfig(topics=0, weighting="column", seed=0))
+    featurizer = model.featurizer()
+    assert not featurizer.scores_words
+    from akhbar.predictor import Predictor
+
+    results = Predictor(model, {}).predict([d.full_text for d in seed_docs[90:100]], top_terms=2)
+    assert all(r.ok and r.label in model.labels for r in results)
+
+
+def test_a_format_1_model_loads_with_the_column_weighting(trained_dir, tmp_path, seed_docs):
+    import json
+    import shutil
+
+    import akhbar
+
+    copy = tmp_path / "format1"
+    shutil.copytree(trained_dir, copy)
+    manifest = json.loads((copy / "manifest.json").read_text("utf-8"))
+    manifest["format_version"] = 1
+    del manifest["config"]["weighting"]  # format 1 had no such option: it weighed per column
+    (copy / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    old = akhbar.load(copy)
+    assert old.model.config.weighting == "column" and not old._featurizer.scores_words
+    result = old.predict_one(seed_docs[0].full_text)
+    assert result.ok and result.label in old.labels
