@@ -227,10 +227,16 @@ class CharNgrams(TransformerMixin, BaseEstimator):
                               np.asarray(indptr, dtype=np.int64)), shape=(len(words), len(gram_index)))
 
     def fit(self, normalized: Sequence[str], y=None):
-        self.fit_transform(normalized)
+        self._fit(normalized)
         return self
 
     def fit_transform(self, normalized: Sequence[str], y=None):
+        words_matrix, incidence = self._fit(normalized)
+        return self.weigh(words_matrix @ incidence)
+
+    def _fit(self, normalized: Sequence[str]):
+        """Fit the vocabulary and idf; return the article-by-word counts and the word-by-n-gram
+        incidence over the kept n-grams, whose product is the count matrix."""
         words_matrix, words = self._word_counts(normalized)
         all_grams: dict[str, int] = {}
         incidence = self._incidence(words, all_grams)
@@ -253,10 +259,20 @@ class CharNgrams(TransformerMixin, BaseEstimator):
         self.vocabulary_ = [str(g) for g in names[keep]]
         self.idf_ = np.log((1 + n_docs) / (1 + df[keep])) + 1.0
         self._prepare()
-        return self.weigh(words_matrix @ incidence[:, keep])
+        return words_matrix, incidence[:, keep]
+
+    @property
+    def gram_index_(self) -> dict[str, int]:
+        """N-gram → column, built at first use: only the string path reads it (a vocabulary
+        whose alphabet defeats the integer keys, and the tests), and for 300,000 n-grams it
+        costs a third of a second that loading a model need not pay."""
+        index = self.__dict__.get("_gram_index")
+        if index is None or len(index) != len(self.vocabulary_):
+            index = self._gram_index = {g: i for i, g in enumerate(self.vocabulary_)}
+        return index
 
     def _prepare(self):
-        self.gram_index_ = {g: i for i, g in enumerate(self.vocabulary_)}
+        self._gram_index = None
         self._idf_cast = np.asarray(self.idf_, dtype=self.dtype)
         self._keys = _GramKeys.build(self.vocabulary_, self.ngram_range)
 

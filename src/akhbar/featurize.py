@@ -16,6 +16,11 @@ over the analyzer's tokens, ``CharNgrams.transform`` over ``char_view`` text, ``
 counts): ``tests/test_featurize.py`` checks that, and the split into words is exact because no
 analyzer token and no ``char_wb`` n-gram crosses white space.
 
+Under the word weighting (the default, :data:`akhbar.features.WEIGHTINGS`) a word's rows also
+give it a scoring record (:mod:`akhbar.scoring`), kept beside them: :meth:`Featurizer.score`
+labels a batch from the records alone, and :meth:`Featurizer.transform` still gives the feature
+rows, which training fits on (``tests/test_scoring.py`` checks one against the other).
+
 A model carries its training corpus's most frequent words already analysed (:class:`WordTable`),
 so a new process starts warm. The table is bounded (``capacity`` words beyond those; a full table
 is replaced by a fresh one, so a stream of new words cannot grow memory) and safe to share
@@ -203,15 +208,17 @@ class Featurizer:
         self._widths = block_widths(words, chars, topics)
         self._blocks = list(self._widths)
         self._seed = seed
+        self._seed_records = None
         if seed is not None:
             seed.check(self._widths)
         if self._weights is not None:  # per block: (idf, coefficients as columns × labels)
-            coef, start = np.asarray(self._weights[0], dtype=np.float64), 0
+            coef, start = np.asarray(self._weights[0], dtype=np.float32), 0
             self._scoring_blocks = {}
             for name in ("words", "chars")[:2 if chars is not None else 1]:
                 width = self._widths[name]
-                idf = self._word_idf if name == "words" else np.asarray(chars.idf_, dtype=np.float64)
-                self._scoring_blocks[name] = (idf, np.ascontiguousarray(coef[:, start:start + width].T))
+                idf = self._word_idf if name == "words" else chars.idf_
+                self._scoring_blocks[name] = (np.asarray(idf, dtype=np.float32),
+                                              np.ascontiguousarray(coef[:, start:start + width].T))
                 start += width
         self._table = self._new_table()
         self._swap = threading.Lock()
@@ -235,10 +242,11 @@ class Featurizer:
             table.ids.update(zip(seed.words, range(len(seed.words))))
             table.words.extend(seed.words)
             if self._weights is not None:
-                blocks = [sp.csr_matrix((seed.blocks[name][2], seed.blocks[name][1], seed.blocks[name][0]),
-                                        shape=(len(seed.words), self._widths[name])) for name in self._blocks]
-                table.records = grown_rows(self._records(blocks, table.n_tokens[:len(seed.words)]),
-                                           len(seed.words))
+                if self._seed_records is None:  # once: a table that starts over copies them
+                    blocks = [sp.csr_matrix((seed.blocks[name][2], seed.blocks[name][1], seed.blocks[name][0]),
+                                            shape=(len(seed.words), self._widths[name])) for name in self._blocks]
+                    self._seed_records = self._records(blocks, table.n_tokens[:len(seed.words)])
+                table.records = grown_rows(self._seed_records, len(seed.words))
         return table
 
     def _records(self, blocks: list[sp.csr_matrix], n_tokens: np.ndarray) -> np.ndarray:

@@ -391,27 +391,36 @@ def train(docs: Sequence[Document], config: TrainConfig | None = None, *, progre
     log(f"features and classifier on {len(fit_idx)} training documents")
     words = WordTfidf(ngram_range=config.word_ngrams, min_df=config.min_df, max_df=config.max_df,
                       max_features=config.max_word_features)
-    blocks = [words.fit_transform(pick(tokens, fit_idx))]
+    by_column = config.weighting == "column"  # else the blocks' own transforms are not wanted
+    if by_column:
+        blocks = [words.fit_transform(pick(tokens, fit_idx))]
+    else:
+        blocks = []
+        words.fit(pick(tokens, fit_idx))
     del tokens  # not needed from here on: the featurizer reads the text itself
     chars = None
     if config.char_ngrams:
         chars = CharNgrams(ngram_range=config.char_ngrams, min_df=config.min_df,
                            max_df=config.char_max_df, max_features=config.max_char_features)
-        blocks.append(chars.fit_transform([char_view(t) for t in pick(texts, fit_idx)]))
+        views = [char_view(t) for t in pick(texts, fit_idx)]
+        if by_column:
+            blocks.append(chars.fit_transform(views))
+        else:
+            chars.fit(views)
+        del views
     model = Model(config=config, words=words, chars=chars, classifier=None, topics=None)
-    if config.weighting == "word":
-        # the blocks' own transforms weigh per column; this weighting's rows come from the
-        # written words, through one table for the whole corpus (each word analysed once)
-        blocks = []
+    if by_column:
+        groups = [blocks]
+        if len(val_idx):
+            groups.append([model.featurizer().transform(pick(texts, val_idx)).X])
+    else:
+        # the word weighting's rows come from the written words, through one table for the
+        # whole corpus (each word analysed once), a chunk of articles at a time
         featurizer = Featurizer(model.analyzer, words, chars, None, capacity=2**62, weighting="word")
         groups = [[featurizer.transform(part, topics=False).X]
                   for idx in (fit_idx, val_idx)
                   for part in _chunks(pick(texts, idx), FEATURE_CHUNK)]
         del featurizer
-    else:
-        groups = [blocks]
-        if len(val_idx):
-            groups.append([model.featurizer().transform(pick(texts, val_idx)).X])
     # One float64 matrix, fit rows then validation rows, built chunk by chunk: LinearSVC would
     # copy a float32 matrix to float64 before liblinear makes its own copy, and stacking with
     # scipy makes full-size temporaries. The fit part is a view of the first rows, and the
