@@ -12,8 +12,15 @@ a batch becomes one array of code points, and each kernel makes one pass:
   word found in a hash index of the table's words by its code points. Only the words the table
   lacks become Python strings;
 - :func:`sum_rows`: each text's feature rows as the sum of its words' table rows, weighted as
-  TF-IDF and L2-normalized per block in the same pass;
+  TF-IDF and L2-normalized per block in the same pass (the column weighting; the word
+  weighting scores without feature rows, :mod:`akhbar.scoring`);
 - :class:`GramIndex`: a new word's character n-grams, keyed and found by hash probes.
+
+The lookups (words in the index, new words' n-grams in the vocabulary) run in passes over all
+of a batch's words rather than one word at a time: a hash table of a few MB is a cache miss per
+probe, and a loop whose probes do not depend on one another lets the processor wait for many at
+once. On the ant2 test articles that took the scan from 0.30 s to 0.19 s and the n-grams of a
+first pass's new words from 0.26 s to 0.10 s.
 
 Exactness: a word is found only when its code points equal a stored word's, compared in full; the
 hash decides where to look, never what matches. The character classes come from the definitions
