@@ -519,6 +519,9 @@ INCONSISTENT = [
     ("table-indptr-short", _replace_array("table.words.indptr.npy", lambda a: a[:-5])),
     ("table-negative-count", _replace_array("table.topics.data.npy", lambda a: -a)),
     ("table-indptr-decreasing", _replace_array("table.chars.indptr.npy", lambda a: a[::-1].copy())),
+    ("table-token-counts-beyond-the-tokens", _replace_array("table.token_counts.npy", lambda a: a + 1)),
+    ("table-token-counts-negative", _replace_array("table.token_counts.npy", lambda a: -a)),
+    ("table-token-counts-one-short", _replace_array("table.token_counts.npy", lambda a: a[:-1])),
 ]
 
 

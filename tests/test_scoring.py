@@ -201,14 +201,25 @@ def test_a_format_1_model_loads_with_the_column_weighting(trained_dir, tmp_path,
     import shutil
 
     import akhbar
+    from akhbar.bundle import _sha256
 
     copy = tmp_path / "format1"
     shutil.copytree(trained_dir, copy)
     manifest = json.loads((copy / "manifest.json").read_text("utf-8"))
     manifest["format_version"] = 1
     del manifest["config"]["weighting"]  # format 1 had no such option: it weighed per column
+    # and it kept the table's tokens as a list of lists, without a file of counts
+    flat = json.loads((copy / "table.tokens.json").read_text("utf-8"))
+    ends = np.cumsum(np.load(copy / "table.token_counts.npy"))
+    nested = [flat[end - n:end] for end, n in zip(ends.tolist(), np.diff(ends, prepend=0).tolist())]
+    (copy / "table.tokens.json").write_text(json.dumps(nested, ensure_ascii=False), "utf-8")
+    (copy / "table.token_counts.npy").unlink()
+    del manifest["files"]["table.token_counts.npy"]
+    manifest["files"]["table.tokens.json"] = {"sha256": _sha256(copy / "table.tokens.json"),
+                                              "bytes": (copy / "table.tokens.json").stat().st_size}
     (copy / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
     old = akhbar.load(copy)
     assert old.model.config.weighting == "column" and not old._featurizer.scores_words
+    assert old.model.word_table.tokens[5] == flat[ends[4]:ends[5]]
     result = old.predict_one(seed_docs[0].full_text)
     assert result.ok and result.label in old.labels

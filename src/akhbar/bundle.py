@@ -36,7 +36,8 @@ from akhbar.train import Model, TrainConfig
 
 FORMAT = "akhbar-model"
 FORMAT_VERSION = 2
-"""2: ``config.weighting`` (a format-1 model predates it and weighs per column)."""
+"""2: ``config.weighting`` (a format-1 model predates it and weighs per column), and the word
+table's tokens as one flat list cut by ``table.token_counts.npy`` (format 1: a list of lists)."""
 MANIFEST = "manifest.json"
 _MAX_MANIFEST_BYTES = 10 * 1024 * 1024
 _MAX_JSON_BYTES = 512 * 1024 * 1024
@@ -92,7 +93,9 @@ def _component_files(model: Model) -> dict[str, object]:
     if model.word_table is not None:
         table = model.word_table
         files["table.words.json"] = table.words
-        files["table.tokens.json"] = [list(t) for t in table.tokens]
+        tokens = table.tokens if isinstance(table.tokens, TokenLists) else TokenLists(table.tokens)
+        files["table.tokens.json"] = tokens.flat  # one flat list, cut by the counts
+        files["table.token_counts.npy"] = tokens.lengths
         for name, (indptr, indices, data) in table.blocks.items():
             files[f"table.{name}.indptr.npy"] = np.asarray(indptr, dtype=np.int64)
             files[f"table.{name}.indices.npy"] = np.asarray(indices, dtype=np.int32)
@@ -351,8 +354,13 @@ def load_model(path: str | os.PathLike) -> tuple[Model, dict]:
                       word_display=word_display)
         if "table.words.json" in read.listed:
             widths = block_widths(words, chars, topics)
+            if manifest["format_version"] < 2:  # a list of lists
+                tokens = TokenLists(read.string_lists("table.tokens.json"))
+            else:
+                tokens = TokenLists.from_flat(read.strings("table.tokens.json"),
+                                              read.array("table.token_counts.npy", 1))
             model.word_table = WordTable(
-                words=read.strings("table.words.json"), tokens=TokenLists(read.string_lists("table.tokens.json")),
+                words=read.strings("table.words.json"), tokens=tokens,
                 blocks={b: (read.array(f"table.{b}.indptr.npy", 1), read.array(f"table.{b}.indices.npy", 1),
                             read.array(f"table.{b}.data.npy", 1)) for b in widths})
             model.word_table.check(widths)  # at load, not at the first predict

@@ -121,9 +121,20 @@ class TokenLists:
     """
 
     def __init__(self, lists):
-        self._flat = list(chain.from_iterable(lists))
+        self.flat = list(chain.from_iterable(lists))
         self.lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
         self._ends = np.cumsum(self.lengths)
+
+    @classmethod
+    def from_flat(cls, flat: list[str], lengths: np.ndarray) -> "TokenLists":
+        """The lists *lengths* cut *flat* into (as a model folder stores them: a 150,000-list JSON
+        would make, while it is read, the 150,000 objects this class avoids)."""
+        lengths = np.asarray(lengths, dtype=np.int64)
+        if lengths.ndim != 1 or (lengths < 0).any() or int(lengths.sum()) != len(flat):
+            raise ValueError("token counts must be non-negative and add up to the tokens")
+        self = cls.__new__(cls)
+        self.flat, self.lengths, self._ends = flat, lengths, np.cumsum(lengths)
+        return self
 
     def __len__(self) -> int:
         return self.lengths.size
@@ -132,7 +143,7 @@ class TokenLists:
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         end = int(self._ends[i])
-        return self._flat[end - int(self.lengths[i]):end]
+        return self.flat[end - int(self.lengths[i]):end]
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
@@ -412,8 +423,12 @@ class Featurizer:
         index = self._index(table)
         scan = index.scan(texts)
         if scan.unfold.any():  # presentation forms: written_words unfolds them (NFKC) first
-            texts = [unfold_presentation_forms(t) if u else t for t, u in zip(texts, scan.unfold.tolist())]
-            scan = index.scan(texts)
+            unfolded = [unfold_presentation_forms(t) if u else t for t, u in zip(texts, scan.unfold.tolist())]
+            # scan again only if that changed a text: NFKC leaves some characters of those
+            # blocks as they are (U+FEFF, the byte-order mark, is the common one)
+            if any(a is not b and a != b for a, b in zip(unfolded, texts)):
+                texts = unfolded
+                scan = index.scan(texts)
         ids, doc_indptr = scan.ids, scan.doc_indptr
         missing = np.flatnonzero(ids < 0)
         if missing.size:

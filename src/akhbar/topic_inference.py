@@ -6,10 +6,10 @@ article's latency, almost all of it call overhead on arrays of 30 topics. Writte
 and compiled with numba it is one pass over the article's words per step.
 
 Each row is computed on its own, in the same order of operations whatever else is in the batch,
-so an article gets exactly the same topic shares alone as in any batch. The arithmetic is
-float64 (the saved ``exp(E[log beta])`` is float32, which is ample for gensim's tolerance of 1e-3
-and halves memory), compiled with ``fastmath`` so the sums over topics can use SIMD: that lets
-the compiler reorder a sum, which it does the same way for every row, so results still do not
+so an article gets exactly the same topic shares alone as in any batch. The sums over words are
+float32 (the saved ``exp(E[log beta])`` is float32, which is ample for gensim's tolerance of
+1e-3), gamma float64; compiled with ``fastmath`` so the sums can use SIMD: that lets the
+compiler reorder a sum, which it does the same way for every row, so results still do not
 depend on the batch (they may differ in the last bits between CPUs, as BLAS results do).
 ``tests/test_features.py`` checks it against gensim and against its own batches.
 """
@@ -39,48 +39,61 @@ def _digamma(x: float) -> float:
 def infer_rows(indptr, indices, data, exp_elog_beta, spread, alpha, iterations, tol):
     """Topic proportions (rows sum to one) of CSR count rows.
 
-    ``exp_elog_beta`` and ``spread`` are (vocabulary, topics): exp(E[log beta]) and the same with
-    rows normalized, for the starting point. A row starts from one responsibility step under a
-    uniform theta, then repeats gensim's update ``gamma = alpha + exp(E[log theta]) * sum_w
-    n_w beta_w / phinorm_w`` until the mean absolute change of gamma falls under *tol*. A row
-    with no counts gets alpha, normalized.
+    ``exp_elog_beta`` (float32) and ``spread`` are (vocabulary, topics): exp(E[log beta]) and the
+    same with rows normalized, for the starting point. A row starts from one responsibility step
+    under a uniform theta, then repeats gensim's update ``gamma = alpha + exp(E[log theta]) *
+    sum_w n_w beta_w / phinorm_w`` until the mean absolute change of gamma falls under *tol*. A
+    row with no counts gets alpha, normalized.
+
+    The row's words' beta are gathered topic by topic (topics × words), so both sums of a step
+    (each word's phinorm over the topics, each topic's total over the words) run along
+    contiguous float32 words, eight to a SIMD register: a third faster than word by word, with
+    the same distance to the exact fixed point (mean 0.0014 on the ant2 test articles, as before).
+    gamma and the change test stay float64.
     """
     n_rows, k_topics = indptr.size - 1, alpha.size
     out = np.empty((n_rows, k_topics))
     gamma = np.empty(k_topics)
-    exp_theta = np.empty(k_topics)
-    sums = np.empty(k_topics)
+    exp_theta = np.empty(k_topics, dtype=np.float32)
     longest = 0
     for r in range(n_rows):
         longest = max(longest, indptr[r + 1] - indptr[r])
-    beta = np.empty((longest, k_topics))  # the row's words' beta, gathered once: the loop below
-    for r in range(n_rows):               # then reads contiguous memory, not scattered rows
+    beta = np.empty((k_topics, longest), dtype=np.float32)
+    phinorm = np.empty(longest, dtype=np.float32)
+    weight = np.empty(longest, dtype=np.float32)
+    counts = np.empty(longest, dtype=np.float32)
+    for r in range(n_rows):
         start, stop = indptr[r], indptr[r + 1]
+        m = stop - start
         for k in range(k_topics):
             gamma[k] = alpha[k]
-        for j in range(start, stop):
-            w, n = indices[j], data[j]
+        for j in range(m):
+            w, n = indices[start + j], data[start + j]
+            counts[j] = n
             for k in range(k_topics):
                 gamma[k] += n * spread[w, k]
-                beta[j - start, k] = exp_elog_beta[w, k]
-        for _ in range(iterations if stop > start else 0):
+                beta[k, j] = exp_elog_beta[w, k]
+        for _ in range(iterations if m > 0 else 0):
             total = 0.0
             for k in range(k_topics):
                 total += gamma[k]
             shift = _digamma(total)
             for k in range(k_topics):
                 exp_theta[k] = math.exp(_digamma(gamma[k]) - shift)
-                sums[k] = 0.0
-            for j in range(stop - start):
-                phinorm = 1e-30
-                for k in range(k_topics):
-                    phinorm += exp_theta[k] * beta[j, k]
-                weight = data[start + j] / phinorm
-                for k in range(k_topics):
-                    sums[k] += weight * beta[j, k]
+            for j in range(m):
+                phinorm[j] = 1e-30
+            for k in range(k_topics):
+                t = exp_theta[k]
+                for j in range(m):
+                    phinorm[j] += t * beta[k, j]
+            for j in range(m):
+                weight[j] = counts[j] / phinorm[j]
             change = 0.0
             for k in range(k_topics):
-                new = alpha[k] + exp_theta[k] * sums[k]
+                s = np.float32(0.0)
+                for j in range(m):
+                    s += weight[j] * beta[k, j]
+                new = alpha[k] + exp_theta[k] * s
                 change += abs(new - gamma[k])
                 gamma[k] = new
             if change / k_topics < tol:
