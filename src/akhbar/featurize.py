@@ -69,10 +69,12 @@ class _Rows:
         """Append the rows of a CSR matrix; called under the table's lock."""
         n, start = rows.shape[0], int(self.indptr[self.n_rows])
         stop = start + rows.nnz
+        # growing, room for as many again: the first append is a model's 150,000 seed words,
+        # and a copy of exactly their size would be copied again at the first new word
         if self.n_rows + n + 1 > self.indptr.size:
-            self.indptr = grown(self.indptr, self.n_rows + n + 1)
+            self.indptr = grown(self.indptr, 2 * (self.n_rows + n) + 1)
         if stop > self.indices.size:
-            self.indices, self.data = grown(self.indices, stop), grown(self.data, stop)
+            self.indices, self.data = grown(self.indices, 2 * stop), grown(self.data, 2 * stop)
         self.indices[start:stop] = rows.indices
         self.data[start:stop] = rows.data
         self.indptr[self.n_rows + 1:self.n_rows + 1 + n] = start + rows.indptr[1:]
@@ -249,7 +251,7 @@ class Featurizer:
             if table.tokens is not None:
                 table.tokens.extend(tuple(t) for t in seed.tokens)
             lengths = seed.tokens.lengths if isinstance(seed.tokens, TokenLists) else [len(t) for t in seed.tokens]
-            table.n_tokens = np.concatenate([np.asarray(lengths, dtype=np.int32), np.zeros(1024, dtype=np.int32)])
+            table.n_tokens = np.concatenate([np.asarray(lengths, dtype=np.int32), np.zeros(len(lengths) + 1024, dtype=np.int32)])
             table.ids.update(zip(seed.words, range(len(seed.words))))
             table.words.extend(seed.words)
             if self._weights is not None:

@@ -317,7 +317,9 @@ class WordIndex:
         start = int(offsets[n])
         ends = start + np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=k))
         if start + cps.size > chars.size or n + k + 1 > offsets.size or 2 * (n + k) >= slots.size:
-            chars, offsets = grown(chars, start + cps.size), grown(offsets, n + k + 1)
+            # room for as many again: a model's first add is its 150,000 seed words, and growing
+            # from exactly that size would rebuild the whole index at the first new word
+            chars, offsets = grown(chars, 2 * (start + cps.size)), grown(offsets, 2 * (n + k) + 1)
             chars[start:start + cps.size] = cps
             offsets[n + 1:n + k + 1] = ends
             # at most half full (linear probing stays short), and as small as that allows: the
