@@ -40,7 +40,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from akhbar.features import WEIGHTINGS, CharNgrams, LdaTopics, WordTfidf, count_rows, grown, word_weighted
-from akhbar.text import Analyzer, normalize_written, unfold_presentation_forms
+from akhbar.text import Analyzer, normalize_written, shown_forms, unfold_presentation_forms
 
 CAPACITY = 200_000
 """Written words a table keeps before it starts over; news vocabularies rarely need more."""
@@ -102,6 +102,10 @@ class _Table:
         self.index = None  # the compiled word index (akhbar.wordscan), built at the first batch
         self.words: list[str] = []  # row order, for the words that explain a label
         self.records: np.ndarray | None = None  # per row, what scoring reads (akhbar.scoring)
+        # per row, the row that stands for its shown form (text.shown_forms; -1: not needed
+        # yet), and the rows standing for forms that have punctuation in every row they come from
+        self.shown = np.full(1024, -1, dtype=np.int64)
+        self.form_rows: dict[str, int] = {}
 
 
 def block_widths(words: WordTfidf, chars: CharNgrams | None, topics: LdaTopics | None) -> dict[str, int]:
@@ -254,6 +258,7 @@ class Featurizer:
             table.n_tokens = np.concatenate([np.asarray(lengths, dtype=np.int32), np.zeros(len(lengths) + 1024, dtype=np.int32)])
             table.ids.update(zip(seed.words, range(len(seed.words))))
             table.words.extend(seed.words)
+            table.shown = np.full(2 * len(seed.words) + 1024, -1, dtype=np.int64)
             if self._weights is not None:
                 if self._seed_records is None:  # once: a table that starts over copies them
                     blocks = [sp.csr_matrix((seed.blocks[name][2], seed.blocks[name][1], seed.blocks[name][0]),
@@ -328,6 +333,8 @@ class Featurizer:
                 if table.records is None or first + len(new) > table.records.shape[0]:
                     table.records = grown_rows(table.records, first + len(new), recs.shape[1])
                 table.records[first:first + len(new)] = recs
+            if first + len(new) > table.shown.size:
+                table.shown = np.concatenate([table.shown, np.full(first + len(new), -1, dtype=np.int64)])
             table.words.extend(new)
             # published last, once every row is in place: a scan running meanwhile (without the
             # GIL) finds a new word only after this, and the dict after that
@@ -508,13 +515,17 @@ class Featurizer:
     def score(self, texts: list[str], terms: int = 0, topics: bool = True):
         """The classifier's scores of cleaned *texts*, read from per-word records
         (:mod:`akhbar.scoring`): an :class:`akhbar.scoring.Scores` with, per text, the *terms*
-        words that pushed hardest toward its label (as table rows; :meth:`word` names them),
+        words that pushed hardest toward its label (as table rows; ``text.shown_forms`` of
+        ``result.words[row]`` names them),
         its counts over the topic vocabulary when *topics*, and its token count."""
         from akhbar.scoring import Areas, record_width, score_rows
 
         if self._weights is None:
             raise RuntimeError("score() needs the word weighting and the classifier's weights")
         table, ids, doc_indptr = self._ids(texts)
+        # the shown forms first: the rows standing for them may have joined the table after
+        # this batch's own words, and the records (and so the work areas) taken next cover them
+        shown = self._shown(table, ids) if terms > 0 else None
         recs = table.records  # holds every row of ids: rows are added before they are published
         if recs is None:  # no word yet (a batch of texts without words)
             recs = np.zeros((0, record_width(self._weights[1].size)), dtype=np.float32)
@@ -526,6 +537,33 @@ class Featurizer:
         if self.topics is not None and topics:
             rows = table.rows[self._blocks.index("topics")]
             topic_rows = (rows.indptr, rows.indices, rows.data)
-        result = score_rows(ids, doc_indptr, recs, self._weights[1], areas, terms, topic_rows, topic_width)
+        result = score_rows(ids, doc_indptr, recs, self._weights[1], areas, terms, shown, topic_rows, topic_width)
         result.words = table.words
         return result
+
+    @staticmethod
+    def _shown(table: _Table, ids: np.ndarray) -> np.ndarray:
+        """Row → the row standing for its shown form, set for every row of *ids* (under the
+        lock; only rows an explanation has met have one, so labels alone never pay).
+
+        The row standing for a form is the row of that very word when the table has it, else
+        the first row met whose word shows as it; a word without punctuation around it (most)
+        stands for itself unless such a row came first. So the forms of one word share a row
+        whatever the order they arrive in, and naming a term is ``shown_forms`` of its row's word.
+        """
+        shown = table.shown
+        lacking = np.unique(ids[shown[ids] < 0])
+        if lacking.size:
+            with table.lock:
+                shown, ids_of, form_rows = table.shown, table.ids, table.form_rows
+                rows = lacking[shown[lacking] < 0]
+                words = [table.words[r] for r in rows.tolist()]
+                forms = shown_forms(words)
+                shown[rows] = rows  # most words stand for themselves; the others, one by one:
+                for i in [i for i, (form, word) in enumerate(zip(forms, words)) if form != word or word in form_rows]:
+                    form, r = forms[i], int(rows[i])
+                    g = form_rows.get(form)
+                    if g is None:  # a form met for the first time with punctuation around it
+                        g = form_rows[form] = ids_of.get(form, r)
+                    shown[r] = g
+        return shown

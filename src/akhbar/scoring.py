@@ -62,15 +62,15 @@ class Scores:
 
     scores: np.ndarray       #: (articles, K) decision values, float64 (K = 1 for two labels)
     best: np.ndarray         #: the winning label's index per article
-    term_rows: np.ndarray    #: (articles, n) table rows of the words that pushed hardest, -1 past the last
-    term_values: np.ndarray  #: (articles, n) those words' shares of the winning score
+    term_rows: np.ndarray    #: (articles, n) rows standing for the shown forms that pushed hardest, -1 past the last
+    term_values: np.ndarray  #: (articles, n) their shares of the winning score
     topic_counts: sp.csr_matrix | None  #: counts over the topic vocabulary (None if not asked)
     n_tokens: np.ndarray     #: analyzer tokens per article
-    words: list[str] | None = None  #: the table's words by row, to name ``term_rows``
+    words: list[str] | None = None  #: the table's words by row: ``text.shown_forms`` of them names ``term_rows``
 
 
 @compiled(nogil=True)
-def _score(ids, doc_indptr, recs, k, intercept, counts, touched, logs, n_terms,
+def _score(ids, doc_indptr, recs, k, intercept, counts, touched, logs, n_terms, shown, stamp, shown_share,
            t_indptr, t_indices, t_data, t_width, t_area, want_topics):
     n_docs = doc_indptr.size - 1
     scores = np.empty((n_docs, k))
@@ -82,6 +82,7 @@ def _score(ids, doc_indptr, recs, k, intercept, counts, touched, logs, n_terms,
     topic_cols = np.empty(1024 if want_topics else 0, dtype=np.int32)
     topic_vals = np.empty(1024 if want_topics else 0, dtype=np.float64)
     weight = np.empty(touched.size)
+    touched_forms = np.empty(touched.size if n_terms > 0 else 0, dtype=np.int64)
     word_sum, char_sum = np.empty(k), np.empty(k)
     nnz = 0
     for d in range(n_docs):
@@ -122,19 +123,33 @@ def _score(ids, doc_indptr, recs, k, intercept, counts, touched, logs, n_terms,
         column = top if k > 1 else 0
         n_tokens[d] = np.int64(tokens + 0.5)
         if n_terms > 0:
-            filled = 0
+            # each word's share, summed per shown form (سوريا, سوريا. and سوريا، are one term),
+            # the forms in the order the text first has them
+            forms = 0
             for q in range(distinct):
                 r = touched[q]
-                share = sign * weight[q] * (recs[r, column] * word_scale + recs[r, k + column] * char_scale)
+                g = shown[r]
+                if stamp[g] == 0:
+                    stamp[g] = 1
+                    shown_share[g] = 0.0
+                    touched_forms[forms] = g
+                    forms += 1
+                shown_share[g] += sign * weight[q] * (recs[r, column] * word_scale + recs[r, k + column] * char_scale)
+            filled = 0
+            for q in range(forms):
+                g = touched_forms[q]
+                share = shown_share[g]
                 if share <= 0.0 or (filled == n_terms and share <= term_values[d, n_terms - 1]):
                     continue
                 p = filled if filled < n_terms else n_terms - 1  # insert, keeping the largest first
                 while p > 0 and term_values[d, p - 1] < share:
                     term_values[d, p], term_rows[d, p] = term_values[d, p - 1], term_rows[d, p - 1]
                     p -= 1
-                term_values[d, p], term_rows[d, p] = share, r
+                term_values[d, p], term_rows[d, p] = share, g
                 if filled < n_terms:
                     filled += 1
+            for q in range(forms):
+                stamp[touched_forms[q]] = 0
         if want_topics:
             first = nnz
             for q in range(distinct):
@@ -167,37 +182,54 @@ def _doubled(array):
 
 @dataclass
 class Areas:
-    """One thread's scratch for :func:`score_rows`: a count per table row and the topic sums,
-    zero between calls (the kernel leaves them as it found them)."""
+    """One thread's scratch for :func:`score_rows`: a count per table row, the topic sums, and
+    per shown form its summed share and whether the article touched it (all zero between
+    calls: the kernel leaves them as it found them)."""
 
     counts: np.ndarray
     touched: np.ndarray
     topics: np.ndarray
+    stamp: np.ndarray
+    shown_share: np.ndarray
 
     @classmethod
     def make(cls, rows: int, topic_width: int) -> "Areas":
         return cls(np.zeros(rows, dtype=np.int32), np.zeros(rows, dtype=np.int64),
-                   np.zeros(topic_width, dtype=np.float64))
+                   np.zeros(topic_width, dtype=np.float64), np.zeros(rows, dtype=np.int64),
+                   np.zeros(rows, dtype=np.float64))
 
 
 def score_rows(ids: np.ndarray, doc_indptr: np.ndarray, recs: np.ndarray, intercept: np.ndarray,
-               areas: Areas, n_terms: int = 0, topic_rows: tuple | None = None,
-               topic_width: int = 0) -> Scores:
+               areas: Areas, n_terms: int = 0, shown: np.ndarray | None = None,
+               topic_rows: tuple | None = None, topic_width: int = 0) -> Scores:
     """Score the articles whose words (table rows) are ``ids[doc_indptr[d]:doc_indptr[d+1]]``.
 
     *recs* holds a :func:`records` row for every table row the ids name; *areas* must be this
-    thread's and cover them. *topic_rows* (CSR indptr, indices, data of the table's topic
-    block) asks for topic counts.
+    thread's and cover them. With *n_terms*, *shown* gives each row's shown form (an id below
+    the table's rows), and the terms are those forms. *topic_rows* (CSR indptr, indices, data
+    of the table's topic block) asks for topic counts.
     """
     k = intercept.size
     if areas.counts.size < recs.shape[0] or areas.topics.size < topic_width:
         raise ValueError("the work areas are smaller than the table")
+    # the kernel does not check its indices, so every one is checked here (a few ms a batch)
+    if np.max(ids, initial=-1) >= min(recs.shape[0], areas.counts.size) or np.min(ids, initial=0) < 0:
+        raise ValueError("a word's row is outside the records or the work areas")
+    if n_terms > 0:
+        if shown is None or shown.size <= np.max(ids, initial=-1):
+            raise ValueError("terms need the shown form of every row")
+        standing = shown[ids]
+        if np.min(standing, initial=0) < 0 or np.max(standing, initial=-1) >= areas.stamp.size:
+            raise ValueError("a shown form's row is outside the work areas")
+    if shown is None or n_terms <= 0:
+        shown = np.zeros(0, dtype=np.int64)
     want = topic_rows is not None
     t_indptr, t_indices, t_data = topic_rows if want else (np.zeros(1, np.int64), np.zeros(0, np.int32),
                                                            np.zeros(0, np.float32))
     (scores, best, term_rows, term_values, n_tokens, t_ptr, t_cols,
      t_vals) = _score(np.asarray(ids, dtype=np.int64), np.asarray(doc_indptr, dtype=np.int64), recs, k,
                       np.asarray(intercept, dtype=np.float64), areas.counts, areas.touched, _LOGS, int(n_terms),
+                      np.asarray(shown, dtype=np.int64), areas.stamp, areas.shown_share,
                       np.asarray(t_indptr, dtype=np.int64), np.asarray(t_indices, dtype=np.int32),
                       np.asarray(t_data, dtype=np.float32), int(topic_width), areas.topics, want)
     topic_counts = None

@@ -204,6 +204,21 @@ def written_words(text: str) -> list[str]:
     return _DELETE_RE.sub("", unfold_presentation_forms(text)).split()
 
 
+_EDGES = re.compile(r"(?m)^(?:[^\w\n]|_)+|(?:[^\w\n]|_)+$")
+
+
+def shown_forms(words: list[str]) -> list[str]:
+    """Written words as an explanation shows them: without the punctuation around them
+    (سوريا، and (سوريا). show as سوريا), unless that would leave nothing. One regex pass over
+    the words joined by newlines, since a written word holds no white space."""
+    if not words:
+        return []
+    joined = _EDGES.sub("", "\n".join(words)).split("\n")
+    if len(joined) != len(words):
+        raise ValueError("a written word holds no line break")
+    return [form or word for form, word in zip(joined, words)]
+
+
 def normalize_written(word: str) -> str:
     """Finish normalizing one written word (from :func:`written_words`): the steps of
     :func:`normalize` that come after the deletions. Tokenizing the results word by word gives
