@@ -522,6 +522,11 @@ INCONSISTENT = [
     ("table-token-counts-beyond-the-tokens", _replace_array("table.token_counts.npy", lambda a: a + 1)),
     ("table-token-counts-negative", _replace_array("table.token_counts.npy", lambda a: -a)),
     ("table-token-counts-one-short", _replace_array("table.token_counts.npy", lambda a: a[:-1])),
+    ("table-shown-beyond-the-words", _replace_array("table.shown.npy", lambda a: a + 10**6)),
+    ("table-shown-not-standing-for-itself", _replace_array("table.shown.npy", lambda a: np.roll(np.arange(a.size, dtype=a.dtype), 1))),
+    ("table-shown-one-short", _replace_array("table.shown.npy", lambda a: a[:-1])),
+    ("table-form-rows-one-short", _replace_array("table.form_rows.npy", lambda a: a[:-1])),
+    ("table-shown-as-floats", _replace_array("table.shown.npy", lambda a: a.astype(np.float64))),
 ]
 
 

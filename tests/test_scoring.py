@@ -209,6 +209,30 @@ def test_forms_of_a_word_are_one_term_whatever_the_table_met_first(model, texts,
                                atol=1e-9)
 
 
+def test_a_saved_table_carries_the_shown_form_of_each_of_its_words(model):
+    table = model.word_table
+    assert table.shown is not None and table.forms  # saved, reloaded; the seeds end sentences
+    words = table.words
+    assert [shown_form(words[r]) for r in table.shown.tolist()] == shown_forms(words)
+    assert all(shown_form(words[r]) == form and form not in set(words) for form, r in table.forms.items())
+
+
+def test_the_saved_shown_forms_give_the_terms_worked_out_at_predict_time(model, texts):
+    import dataclasses
+
+    lazy = model.featurizer()
+    lazy._seed = dataclasses.replace(model.word_table, shown=None, forms=None)
+    lazy._table = lazy._new_table()
+    saved = model.featurizer()
+    form = next(iter(model.word_table.forms))  # the table has it only with punctuation around it
+    more = texts + [f"{form} وصلت {form} و{form}"]
+    a, b = lazy.score(more, terms=10), saved.score(more, terms=10)
+    assert [[shown_form(a.words[r]) for r in row if r >= 0] for row in a.term_rows] == \
+           [[shown_form(b.words[r]) for r in row if r >= 0] for row in b.term_rows]
+    np.testing.assert_allclose(a.term_values, b.term_values, atol=1e-9)
+    assert [shown_form(b.words[r]) for r in b.term_rows[-1] if r >= 0].count(form) <= 1
+
+
 def test_predict_uses_the_scores_and_names_written_words(predictor, texts):
     results = predictor.predict(texts, top_terms=3)
     scored = predictor.model.featurizer().score(texts, terms=3)

@@ -37,7 +37,10 @@ from akhbar.train import Model, TrainConfig
 FORMAT = "akhbar-model"
 FORMAT_VERSION = 2
 """2: ``config.weighting`` (a format-1 model predates it and weighs per column), and the word
-table's tokens as one flat list cut by ``table.token_counts.npy`` (format 1: a list of lists)."""
+table's tokens as one flat list cut by ``table.token_counts.npy`` (format 1: a list of lists).
+Later additions within format 2 are optional files, which an older reader checksums and leaves
+unread: ``table.shown.npy`` with ``table.forms.json`` / ``table.form_rows.npy`` (each table word's
+shown form, for explanations; without them they are worked out at predict time)."""
 MANIFEST = "manifest.json"
 _MAX_MANIFEST_BYTES = 10 * 1024 * 1024
 _MAX_JSON_BYTES = 512 * 1024 * 1024
@@ -100,6 +103,10 @@ def _component_files(model: Model) -> dict[str, object]:
             files[f"table.{name}.indptr.npy"] = np.asarray(indptr, dtype=np.int64)
             files[f"table.{name}.indices.npy"] = np.asarray(indices, dtype=np.int32)
             files[f"table.{name}.data.npy"] = np.asarray(data, dtype=np.float32)
+        if table.shown is not None:
+            files["table.shown.npy"] = np.asarray(table.shown, dtype=np.int32)
+            files["table.forms.json"] = list(table.forms)
+            files["table.form_rows.npy"] = np.fromiter(table.forms.values(), dtype=np.int32, count=len(table.forms))
     return files
 
 
@@ -359,10 +366,18 @@ def load_model(path: str | os.PathLike) -> tuple[Model, dict]:
             else:
                 tokens = TokenLists.from_flat(read.strings("table.tokens.json"),
                                               read.array("table.token_counts.npy", 1))
+            shown = forms = None
+            if "table.shown.npy" in read.listed:  # not in models saved before explanations merged forms
+                shown = read.array("table.shown.npy", 1)
+                names, rows = read.strings("table.forms.json"), read.array("table.form_rows.npy", 1)
+                _check(len(names) == len(rows) == len(set(names)), folder,
+                       "table.forms.json and table.form_rows.npy must pair distinct forms with rows")
+                forms = dict(zip(names, rows.tolist()))
             model.word_table = WordTable(
                 words=read.strings("table.words.json"), tokens=tokens,
                 blocks={b: (read.array(f"table.{b}.indptr.npy", 1), read.array(f"table.{b}.indices.npy", 1),
-                            read.array(f"table.{b}.data.npy", 1)) for b in widths})
+                            read.array(f"table.{b}.data.npy", 1)) for b in widths},
+                shown=shown, forms=forms)
             model.word_table.check(widths)  # at load, not at the first predict
     except ModelError:
         raise

@@ -168,12 +168,30 @@ class WordTable:
     words: list[str]
     tokens: list[list[str]] | TokenLists  #: analyzer tokens of each word
     blocks: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]  #: block → CSR (indptr, indices, data)
+    #: per word, the row standing for its shown form (``text.shown_forms``), and the forms whose
+    #: word is not in the table (form → row): what explanations would otherwise work out for
+    #: each of these words at a fresh process's first batches (a fifth of a first full pass)
+    shown: np.ndarray | None = None
+    forms: dict[str, int] | None = None
 
     def check(self, widths: dict[str, int]) -> None:
         """Raise ``ValueError`` unless the table fits blocks of these widths (name → columns)."""
         n = len(self.words)
-        if len(self.tokens) != n or len(set(self.words)) != n:
+        unique = set(self.words)
+        if len(self.tokens) != n or len(unique) != n:
             raise ValueError("word table: words must be unique, one token list per word")
+        if (self.shown is None) != (self.forms is None):
+            raise ValueError("word table: shown rows and forms come together")
+        if self.shown is not None:
+            shown = np.asarray(self.shown)
+            if shown.shape != (n,) or shown.dtype.kind not in "iu" or (n and not (
+                    shown.min() >= 0 and shown.max() < n and np.array_equal(shown[shown], shown))):
+                raise ValueError("word table: each word's shown row must be a row standing for itself")
+            rows = np.fromiter(self.forms.values(), dtype=np.int64, count=len(self.forms))
+            if rows.size and (rows.min() < 0 or rows.max() >= n or not np.array_equal(shown[rows], rows)):
+                raise ValueError("word table: a form's row must be a row standing for itself")
+            if not unique.isdisjoint(self.forms):
+                raise ValueError("word table: the forms listed are those whose word is not in the table")
         if set(self.blocks) != set(widths):
             raise ValueError(f"word table has blocks {sorted(self.blocks)}, the model {sorted(widths)}")
         for name, (indptr, indices, data) in self.blocks.items():
@@ -259,6 +277,9 @@ class Featurizer:
             table.ids.update(zip(seed.words, range(len(seed.words))))
             table.words.extend(seed.words)
             table.shown = np.full(2 * len(seed.words) + 1024, -1, dtype=np.int64)
+            if seed.shown is not None:
+                table.shown[:len(seed.words)] = seed.shown
+                table.form_rows.update(seed.forms)
             if self._weights is not None:
                 if self._seed_records is None:  # once: a table that starts over copies them
                     blocks = [sp.csr_matrix((seed.blocks[name][2], seed.blocks[name][1], seed.blocks[name][0]),
@@ -283,7 +304,11 @@ class Featurizer:
             n = rows.n_rows
             end = int(rows.indptr[n])
             blocks[name] = (rows.indptr[:n + 1].copy(), rows.indices[:end].copy(), rows.data[:end].copy())
-        return WordTable(words=list(table.ids), tokens=[list(t) for t in table.tokens], blocks=blocks)
+        n = len(table.ids)
+        shown = self._shown(table, np.arange(n))[:n].astype(np.int32)
+        forms = {form: row for form, row in table.form_rows.items() if form not in table.ids}
+        return WordTable(words=list(table.ids), tokens=[list(t) for t in table.tokens], blocks=blocks,
+                         shown=shown, forms=forms)
 
     # -- the table ------------------------------------------------------------------------------
 
