@@ -10,6 +10,8 @@ from akhbar.bundle import load_model, save
 from akhbar.train import TrainConfig, TrainingError, train
 from akhbar.corpus import Document
 
+from conftest import SEEDS
+
 
 def test_overfit_save_reload_gives_identical_predictions(seed_docs, small_config, tmp_path):
     model = train(seed_docs, small_config)
@@ -200,3 +202,20 @@ def test_low_arabic_share_warning_counts_letters_only(text, warned):
     _, warnings = clean_input(text)
     assert (arabic_share(text) < MIN_ARABIC_SHARE) == warned
     assert any("letters are Arabic" in w for w in warnings) == warned
+
+
+def test_loading_never_imports_numba_predicting_does(trained_dir):
+    # numba and its compiler take ~0.45 s and ~100 MB: a process that loads a model to look at
+    # it (its manifest, labels, topics) should not pay for them; the word table's records are numpy
+    import subprocess
+    import sys
+
+    script = f"""
+import sys
+import akhbar
+predictor = akhbar.load({str(trained_dir)!r})
+print("numba" in sys.modules, len(predictor.labels))
+print(predictor.predict_one("قالت الحكومة السورية إن المفاوضات مستمرة").ok, "numba" in sys.modules)
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600, check=True)
+    assert out.stdout.split() == ["False", "6", "True", "True"]

@@ -19,11 +19,11 @@ predicts with one sparse product.
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.model_selection import StratifiedKFold
-from sklearn.svm import LinearSVC
+
+# scikit-learn's SVM and model selection, and scipy's optimizer, are imported where training
+# uses them: a process that only loads a model and predicts never needs them
 
 
 def _as_matrix(scores: np.ndarray) -> np.ndarray:
@@ -52,6 +52,8 @@ def fit_temperature(scores: np.ndarray, y_index: np.ndarray) -> float:
     def loss(log_t: float) -> float:
         return -(target * log_softmax(scores / np.exp(log_t), axis=1)).sum(axis=1).mean()
 
+    from scipy.optimize import minimize_scalar
+
     result = minimize_scalar(loss, bounds=(-5.0, 5.0), method="bounded", options={"xatol": 1e-4})
     return float(np.exp(result.x))
 
@@ -65,7 +67,9 @@ class LinearCalibrated(ClassifierMixin, BaseEstimator):
         self.calibration_folds = calibration_folds
         self.random_state = random_state
 
-    def _svm(self) -> LinearSVC:
+    def _svm(self):
+        from sklearn.svm import LinearSVC
+
         return LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
 
     def fit(self, X, y, X_calibration=None, y_calibration=None, temperature=None):
@@ -93,6 +97,8 @@ class LinearCalibrated(ClassifierMixin, BaseEstimator):
             if folds < 2:
                 raise ValueError("every label needs at least two examples to calibrate probabilities")
             scores = np.zeros((len(y), len(self.classes_)) if len(self.classes_) > 2 else len(y))
+            from sklearn.model_selection import StratifiedKFold
+
             split = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
             for fit_rows, held_rows in split.split(np.zeros(len(y)), y):
                 scores[held_rows] = self._svm().fit(X[fit_rows], y[fit_rows]).decision_function(X[held_rows])

@@ -72,6 +72,29 @@ column weighting (``experiments/weighting.md``).
 """
 
 
+def record_width(n_scores: int) -> int:
+    """Floats per record: a score per label and block, two squared norms and the token count,
+    rounded up to a multiple of 16 so that a record of six labels is one 64-byte cache line."""
+    return -(-(2 * n_scores + 3) // 16) * 16
+
+
+def records(blocks: list[tuple[sp.csr_matrix, np.ndarray, np.ndarray]], n_tokens: np.ndarray) -> np.ndarray:
+    """One record per word (float32): ``[e_w . coef (K), e_c . coef (K), |e_w|^2, |e_c|^2,
+    tokens]``. *blocks* gives, for the word block and then the char block (if any), the words'
+    count rows, the block's idf and its coefficients transposed (columns × K, contiguous), all
+    float32: the products are sums of a few dozen terms, as exact in float32 as the records."""
+    k, n_words = blocks[0][2].shape[1], blocks[0][0].shape[0]
+    out = np.zeros((n_words, record_width(k)), dtype=np.float32)
+    for b, (rows, idf, coef_t) in enumerate(blocks):
+        rows = rows.tocsr()
+        values = rows.data * idf[rows.indices]  # float32, as the records are
+        e = sp.csr_matrix((values, rows.indices, rows.indptr), shape=rows.shape)
+        out[:, b * k:(b + 1) * k] = e @ coef_t
+        out[:, 2 * k + b] = _row_sums(values.astype(np.float64) ** 2, rows.indptr)
+    out[:, 2 * k + 2] = n_tokens
+    return out
+
+
 def word_weighted(doc_words: sp.csr_matrix, word_rows: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     """Feature rows under the ``"word"`` weighting (see :data:`WEIGHTINGS`).
 

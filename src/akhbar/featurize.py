@@ -26,8 +26,9 @@ so a new process starts warm. The table is bounded (``capacity`` words beyond th
 is replaced by a fresh one, so a stream of new words cannot grow memory) and safe to share
 between threads: lookups only read, additions happen under a lock and publish a word only after
 its rows are written, and a batch keeps the table it started with even if another thread
-replaces it. numba is imported at the first batch, not when a model loads, and never by
-training (which builds the saved table with the numpy path: the same rows, tested).
+replaces it. numba is imported at the first batch, not when a model loads (the scoring records
+are numpy); training scans its corpus with the compiled path too, but builds the saved table with
+the numpy one (the same rows, tested).
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ from itertools import chain
 import numpy as np
 import scipy.sparse as sp
 
-from akhbar.features import WEIGHTINGS, CharNgrams, LdaTopics, WordTfidf, count_rows, grown, word_weighted
+from akhbar.features import (WEIGHTINGS, CharNgrams, LdaTopics, WordTfidf, count_rows, grown, record_width, records,
+                             word_weighted)
 from akhbar.text import Analyzer, normalize_written, shown_forms, unfold_presentation_forms
 
 CAPACITY = 200_000
@@ -289,9 +291,7 @@ class Featurizer:
         return table
 
     def _records(self, blocks: list[sp.csr_matrix], n_tokens: np.ndarray) -> np.ndarray:
-        """The scoring records (:func:`akhbar.scoring.records`) of words with these block rows."""
-        from akhbar.scoring import records
-
+        """The scoring records (:func:`akhbar.features.records`) of words with these block rows."""
         by_name = dict(zip(self._blocks, blocks))
         return records([(by_name[name], *weights) for name, weights in self._scoring_blocks.items()], n_tokens)
 
@@ -543,7 +543,7 @@ class Featurizer:
         words that pushed hardest toward its label (as table rows; ``text.shown_forms`` of
         ``result.words[row]`` names them),
         its counts over the topic vocabulary when *topics*, and its token count."""
-        from akhbar.scoring import Areas, record_width, score_rows
+        from akhbar.scoring import Areas, score_rows
 
         if self._weights is None:
             raise RuntimeError("score() needs the word weighting and the classifier's weights")

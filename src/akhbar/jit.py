@@ -3,7 +3,8 @@
 Compiling a kernel takes a second or more; with the cache a new process loads it in a fraction
 of that. numba refuses ``cache=True`` where no cache folder is writable, so there the kernel is
 compiled without it, once per process: a read-only install still works. Every module that
-imports this imports numba, so only modules used at prediction time do (training never needs it).
+imports this imports numba, so only modules used when featurizing do: prediction, and training's
+scan of its corpus; loading a model never does (a test checks).
 """
 
 from __future__ import annotations

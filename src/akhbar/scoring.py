@@ -7,8 +7,9 @@ row is ``sum_w t_w e_w / Z`` per block, so its score for label l is
 
 Everything that depends on the word alone (``e_w . coef_l`` per block and label, ``|e_w|^2``
 per block, its analyzer tokens) is one *record* per word of the table, computed once when the
-word joins it (:func:`records`). Scoring an article then reads one record per distinct word: no
-feature row is built, no column is touched, no sparse product is made. Against summing the
+word joins it (:func:`akhbar.features.records`, kept there because training and loading build
+them without numba). Scoring an article then reads one record per distinct word: no feature
+row is built, no column is touched, no sparse product is made. Against summing the
 column rows and multiplying (:func:`akhbar.wordscan.sum_rows`, then ``X @ coef``), that is one
 memory read per word instead of about five.
 
@@ -28,32 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from akhbar.features import _row_sums
 from akhbar.jit import compiled
 from akhbar.wordscan import _LOGS
-
-
-def record_width(n_scores: int) -> int:
-    """Floats per record: a score per label and block, two squared norms and the token count,
-    rounded up to a multiple of 16 so that a record of six labels is one 64-byte cache line."""
-    return -(-(2 * n_scores + 3) // 16) * 16
-
-
-def records(blocks: list[tuple[sp.csr_matrix, np.ndarray, np.ndarray]], n_tokens: np.ndarray) -> np.ndarray:
-    """One record per word (float32): ``[e_w . coef (K), e_c . coef (K), |e_w|^2, |e_c|^2,
-    tokens]``. *blocks* gives, for the word block and then the char block (if any), the words'
-    count rows, the block's idf and its coefficients transposed (columns × K, contiguous), all
-    float32: the products are sums of a few dozen terms, as exact in float32 as the records."""
-    k, n_words = blocks[0][2].shape[1], blocks[0][0].shape[0]
-    out = np.zeros((n_words, record_width(k)), dtype=np.float32)
-    for b, (rows, idf, coef_t) in enumerate(blocks):
-        rows = rows.tocsr()
-        values = rows.data * idf[rows.indices]  # float32, as the records are
-        e = sp.csr_matrix((values, rows.indices, rows.indptr), shape=rows.shape)
-        out[:, b * k:(b + 1) * k] = e @ coef_t
-        out[:, 2 * k + b] = _row_sums(values.astype(np.float64) ** 2, rows.indptr)
-    out[:, 2 * k + 2] = n_tokens
-    return out
 
 
 @dataclass
@@ -204,7 +181,7 @@ def score_rows(ids: np.ndarray, doc_indptr: np.ndarray, recs: np.ndarray, interc
                topic_rows: tuple | None = None, topic_width: int = 0) -> Scores:
     """Score the articles whose words (table rows) are ``ids[doc_indptr[d]:doc_indptr[d+1]]``.
 
-    *recs* holds a :func:`records` row for every table row the ids name; *areas* must be this
+    *recs* holds a :func:`akhbar.features.records` row for every table row the ids name; *areas* must be this
     thread's and cover them. With *n_terms*, *shown* gives each row's shown form (an id below
     the table's rows), and the terms are those forms. *topic_rows* (CSR indptr, indices, data
     of the table's topic block) asks for topic counts.
