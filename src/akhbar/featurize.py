@@ -105,7 +105,7 @@ class _Table:
         self.words: list[str] = []  # row order, for the words that explain a label
         self.records: np.ndarray | None = None  # per row, what scoring reads (akhbar.scoring)
         # per row, the row that stands for its shown form (text.shown_forms; -1: not needed
-        # yet), and the rows standing for forms that have punctuation in every row they come from
+        # yet), and, for each form met with punctuation around it, the row standing for it
         self.shown = np.full(1024, -1, dtype=np.int64)
         self.form_rows: dict[str, int] = {}
 
