@@ -114,10 +114,12 @@ def word_weighted(doc_words: sp.csr_matrix, word_rows: sp.csr_matrix, idf: np.nd
     return (sp.diags(scale) @ (t @ e)).tocsr()
 
 
-def grown(array: np.ndarray, needed: int) -> np.ndarray:
-    """A zero-padded copy of *array* with room for at least *needed* entries (double, or more):
-    how the word table's and the word index's flat arrays grow."""
-    bigger = np.zeros(max(needed, 2 * array.size), dtype=array.dtype)
+def grown(array: np.ndarray, needed: int, fill=0) -> np.ndarray:
+    """A copy of *array* padded with *fill*, with room for at least *needed* entries (double, or
+    more): how the word table's and the word index's flat arrays grow."""
+    size = max(needed, 2 * array.size)
+    # zeros come from calloc, untouched pages until written; any other fill is written out
+    bigger = np.zeros(size, dtype=array.dtype) if fill == 0 else np.full(size, fill, dtype=array.dtype)
     bigger[:array.size] = array
     return bigger
 

@@ -359,7 +359,7 @@ class Featurizer:
                     table.records = grown_rows(table.records, first + len(new), recs.shape[1])
                 table.records[first:first + len(new)] = recs
             if first + len(new) > table.shown.size:
-                table.shown = np.concatenate([table.shown, np.full(first + len(new), -1, dtype=np.int64)])
+                table.shown = grown(table.shown, first + len(new), fill=-1)
             table.words.extend(new)
             # published last, once every row is in place: a scan running meanwhile (without the
             # GIL) finds a new word only after this, and the dict after that
