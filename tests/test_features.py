@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from akhbar.features import CharNgrams, LdaTopics, WordTfidf, count_rows
+from akhbar.estimators import CharNgrams, LdaTopics, WordTfidf
+from akhbar.features import FittedWordTfidf, _WordNgrams, count_rows
 from akhbar.text import Analyzer, normalize
 
 
@@ -39,9 +40,39 @@ def test_word_tfidf_state_round_trip(normalized):
     an = Analyzer()
     tokens = [an.tokens_from_normalized(t) for t in normalized]
     w = WordTfidf(ngram_range=(1, 2)).fit(tokens[:150])
-    again = WordTfidf.from_state(w.get_params(), w.get_state())
+    again = FittedWordTfidf.from_state(w.get_params(), w.get_state())  # what loading builds
     assert (w.transform(tokens[150:]) != again.transform(tokens[150:])).nnz == 0
     assert any(" " in term for term in w.vocabulary_)  # bigrams are there
+    assert again.get_params() == w.get_params()
+
+
+@pytest.mark.parametrize("sublinear", [True, False])
+def test_word_tfidf_transform_is_scikit_learns(normalized, sublinear):
+    # the fitted half transforms without scikit-learn; the matrix must be TfidfVectorizer's
+    an = Analyzer()
+    tokens = [an.tokens_from_normalized(t) for t in normalized]
+    w = WordTfidf(ngram_range=(1, 2), min_df=2, max_features=3000, sublinear_tf=sublinear).fit(tokens[:150])
+    ref = TfidfVectorizer(analyzer=lambda t: _WordNgrams((1, 2))(t), min_df=2, max_df=0.9, max_features=3000,
+                          sublinear_tf=sublinear, dtype=np.float32).fit(tokens[:150])
+    assert w.vocabulary_ == list(ref.get_feature_names_out())
+    ours, theirs = w.transform(tokens[150:] + [[], ["كلمة_لا_يعرفها"]]), ref.transform(tokens[150:] + [[], ["كلمة_لا_يعرفها"]])
+    assert ours.dtype == theirs.dtype == np.float32 and ours.nnz == theirs.nnz > 0
+    np.testing.assert_allclose(ours.toarray(), theirs.toarray(), rtol=1e-6, atol=1e-7)
+
+
+def test_estimators_keep_scikit_learns_contract():
+    from sklearn.base import clone, is_classifier
+
+    from akhbar.estimators import LinearCalibrated
+
+    for est in (WordTfidf(min_df=3), CharNgrams(ngram_range=(2, 4)), LdaTopics(num_topics=7),
+                LinearCalibrated(C=0.5)):
+        copy = clone(est)
+        assert type(copy) is type(est) and copy.get_params() == est.get_params()
+        if "random_state" in est.get_params():
+            assert copy.set_params(random_state=3) is copy and copy.random_state == 3 != est.random_state
+        assert type(est).__name__ in repr(est)
+    assert is_classifier(LinearCalibrated())
 
 
 def test_lda_inference_matches_gensim(normalized):

@@ -461,6 +461,30 @@ def test_undamaged_copy_loads(trained_dir, tmp_path, predictor):
     assert copy.predict([ARTICLE])[0].to_dict() == predictor.predict([ARTICLE])[0].to_dict()
 
 
+OPTIONAL_FILES = ["table.shown.npy", "table.forms.json", "table.form_rows.npy", "chars.gram_alphabet.npy",
+                  "chars.gram_keys.npy", "chars.gram_columns.npy", "table.records.npy"]
+
+
+def test_model_without_the_optional_files_predicts_the_same(trained_dir, tmp_path, predictor):
+    """A model saved before these files existed works them out at load: the same state, the
+    same predictions, batch and one by one."""
+    old = copy_model(trained_dir, tmp_path)
+    assert all((old / name).exists() for name in OPTIONAL_FILES)
+    edit_manifest(old, lambda m: [m["files"].pop(name) for name in OPTIONAL_FILES])
+    for name in OPTIONAL_FILES:
+        (old / name).unlink()
+    again = akhbar.load(old)
+    saved_keys, worked_keys = predictor.model.chars._keys, again.model.chars._keys
+    for name in ("alphabet", "keys", "columns"):
+        np.testing.assert_array_equal(getattr(saved_keys, name), getattr(worked_keys, name))
+    assert again.model.word_table.records is None and predictor.model.word_table.records is not None
+    np.testing.assert_allclose(again._featurizer._seed_records, predictor.model.word_table.records, rtol=1e-6, atol=1e-7)
+    texts = [ARTICLE, "قالت الحكومة السورية إن المفاوضات مستمرة", "الاقتصاد", "سوريا، (سوريا) سوريا."]
+    expected = [p.to_dict() for p in predictor.predict(texts)]
+    assert [p.to_dict() for p in again.predict(texts)] == expected
+    assert [again.predict_one(t).to_dict() for t in texts] == expected
+
+
 def test_deeply_nested_manifest_is_refused(trained_dir, tmp_path, capsys):
     bad = copy_model(trained_dir, tmp_path)
     (bad / "manifest.json").write_text("[" * 100_000, encoding="utf-8")
@@ -527,6 +551,14 @@ INCONSISTENT = [
     ("table-shown-one-short", _replace_array("table.shown.npy", lambda a: a[:-1])),
     ("table-form-rows-one-short", _replace_array("table.form_rows.npy", lambda a: a[:-1])),
     ("table-shown-as-floats", _replace_array("table.shown.npy", lambda a: a.astype(np.float64))),
+    ("gram-keys-reversed", _replace_array("chars.gram_keys.npy", lambda a: a[::-1].copy())),
+    ("gram-keys-one-short", _replace_array("chars.gram_keys.npy", lambda a: a[:-1])),
+    ("gram-columns-rotated", _replace_array("chars.gram_columns.npy", lambda a: np.roll(a, 1))),
+    ("gram-columns-repeated", _replace_array("chars.gram_columns.npy", lambda a: np.zeros_like(a))),
+    ("gram-alphabet-shifted", _replace_array("chars.gram_alphabet.npy", lambda a: a + 1)),
+    ("table-records-scaled", _replace_array("table.records.npy", lambda a: a * 1.01)),
+    ("table-records-one-short", _replace_array("table.records.npy", lambda a: a[:-1])),
+    ("table-records-as-doubles", _replace_array("table.records.npy", lambda a: a.astype(np.float64))),
 ]
 
 

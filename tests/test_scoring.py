@@ -63,11 +63,11 @@ def texts(seed_docs):
 def _word_vectors(model, word):
     """A written word's idf-weighted rows of each block, straight from the analyzer and the
     vocabularies (dense, so the reference shares no code with the table)."""
-    vocab = model.words.vectorizer_.vocabulary_
-    e_word = np.zeros(len(model.words.vectorizer_.idf_))
+    vocab = model.words.term_index_
+    e_word = np.zeros(len(model.words.idf_))
     for token in model.analyzer.tokens_from_normalized(normalize_written(word)):
         if token in vocab:
-            e_word[vocab[token]] += model.words.vectorizer_.idf_[vocab[token]]
+            e_word[vocab[token]] += model.words.idf_[vocab[token]]
     e_char = np.zeros(len(model.chars.vocabulary_))
     for gram in model.chars.grams(word):
         if gram in model.chars.gram_index_:

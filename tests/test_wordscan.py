@@ -8,7 +8,8 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from akhbar.features import CharNgrams, count_rows, normalize_rows
+from akhbar.estimators import CharNgrams
+from akhbar.features import count_rows, normalize_rows
 from akhbar.predictor import InputError, clean_input, clean_inputs
 from akhbar.text import arabic_letters, unfold_presentation_forms, written_words
 from akhbar.wordscan import (ARABIC, CONTROL, DELETED, PRESENTATION, SPACE, SURROGATE, Block, GramIndex,

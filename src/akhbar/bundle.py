@@ -28,9 +28,9 @@ from pathlib import Path
 import numpy as np
 
 from akhbar import __version__
-from akhbar.classify import LinearCalibrated
-from akhbar.features import CharNgrams, LdaTopics, WordTfidf
-from akhbar.featurize import TokenLists, WordTable, block_widths
+from akhbar.classify import FittedLinearCalibrated
+from akhbar.features import FittedCharNgrams, FittedLdaTopics, FittedWordTfidf, record_width
+from akhbar.featurize import TokenLists, WordTable, block_widths, scoring_blocks, table_records
 from akhbar.text import Analyzer
 from akhbar.train import Model, TrainConfig
 
@@ -40,8 +40,12 @@ FORMAT_VERSION = 2
 table's tokens as one flat list cut by ``table.token_counts.npy`` (format 1: a list of lists).
 Later additions within format 2 are optional files, which an older reader checksums and leaves
 unread: ``table.shown.npy`` with ``table.forms.json`` / ``table.form_rows.npy`` (each table word's
-shown form, for explanations; without them they are worked out at predict time)."""
+shown form, for explanations; without them they are worked out at predict time), and
+``chars.gram_alphabet.npy`` / ``chars.gram_keys.npy`` / ``chars.gram_columns.npy`` (the char
+n-grams as integer keys; without them they are built at load) and ``table.records.npy`` (the
+table words' scoring records; without it they are worked out at load)."""
 MANIFEST = "manifest.json"
+_GRAM_KEYS = ("chars.gram_alphabet.npy", "chars.gram_keys.npy", "chars.gram_columns.npy")
 _MAX_MANIFEST_BYTES = 10 * 1024 * 1024
 _MAX_JSON_BYTES = 512 * 1024 * 1024
 
@@ -82,6 +86,9 @@ def _component_files(model: Model) -> dict[str, object]:
         c = model.chars.get_state()
         files["chars.vocabulary.json"] = c["vocabulary"]
         files["chars.idf.npy"] = np.asarray(c["idf"], dtype=np.float64)
+        if "gram_keys" in c:
+            for name, values, dtype in zip(_GRAM_KEYS, c["gram_keys"], (np.uint32, np.int64, np.int32)):
+                files[name] = np.asarray(values, dtype=dtype)
     k = model.classifier.get_state()
     files["classifier.labels.json"] = k["classes"]
     for name in ("coef", "intercept", "temperature"):
@@ -107,6 +114,8 @@ def _component_files(model: Model) -> dict[str, object]:
             files["table.shown.npy"] = np.asarray(table.shown, dtype=np.int32)
             files["table.forms.json"] = list(table.forms)
             files["table.form_rows.npy"] = np.fromiter(table.forms.values(), dtype=np.int32, count=len(table.forms))
+        if table.records is not None:
+            files["table.records.npy"] = np.asarray(table.records, dtype=np.float32)
     return files
 
 
@@ -310,6 +319,21 @@ def _check(condition: bool, folder: Path, what: str) -> None:
         raise ModelError(f"{folder} is inconsistent: {what}")
 
 
+def _checked_records(records: np.ndarray, model: Model, widths: dict[str, int], folder: Path) -> np.ndarray:
+    """The word table's saved scoring records, if they are the ones its rows and the classifier
+    give: the shape, and up to 1,000 records spread over the table worked out again and compared
+    (a record depends on its own word alone, so a sample is a fair check of a whole file)."""
+    table, k = model.word_table, np.asarray(model.classifier.intercept_).size
+    _check(records.shape == (len(table.words), record_width(k)) and records.dtype == np.float32, folder,
+           f"table.records.npy is {records.shape} {records.dtype}, the table and classifier need "
+           f"{(len(table.words), record_width(k))} float32")
+    rows = np.unique(np.linspace(0, len(table.words) - 1, min(len(table.words), 1000)).astype(np.int64))
+    expected = table_records(table, scoring_blocks(model.words, model.chars, model.classifier.coef_), widths, rows)
+    _check(np.allclose(records[rows], expected, rtol=1e-5, atol=1e-6), folder,
+           "table.records.npy does not match the word table and the classifier")
+    return records
+
+
 def load_model(path: str | os.PathLike) -> tuple[Model, dict]:
     """Load a model folder after checking its manifest and checksums. Runs no code from it."""
     folder = Path(path)
@@ -324,14 +348,20 @@ def load_model(path: str | os.PathLike) -> tuple[Model, dict]:
         Analyzer(config.analyzer_config())  # validates the stemmer name and analyzer options
         vocabulary, idf = read.strings("words.vocabulary.json"), read.array("words.idf.npy", 1)
         _check(len(vocabulary) == len(idf), folder, "word vocabulary and idf differ in length")
-        words = WordTfidf.from_state(params["words"], {"vocabulary": vocabulary, "idf": idf})
+        words = FittedWordTfidf.from_state(params["words"], {"vocabulary": vocabulary, "idf": idf})
         word_display = read.optional_strings("words.display.json", len(vocabulary))
         n_features = len(vocabulary)
         chars = None
         if "chars" in params:
             vocabulary, idf = read.strings("chars.vocabulary.json"), read.array("chars.idf.npy", 1)
             _check(len(vocabulary) == len(idf), folder, "char vocabulary and idf differ in length")
-            chars = CharNgrams.from_state(params["chars"], {"vocabulary": vocabulary, "idf": idf})
+            state = {"vocabulary": vocabulary, "idf": idf}
+            if _GRAM_KEYS[1] in read.listed:  # not in models saved before the keys were
+                state["gram_keys"] = tuple(read.array(name, 1) for name in _GRAM_KEYS)
+            try:
+                chars = FittedCharNgrams.from_state(params["chars"], state)
+            except ValueError as exc:
+                raise ModelError(f"{folder} is inconsistent: {exc} ({', '.join(_GRAM_KEYS)})") from None
             n_features += len(vocabulary)
         labels = read.strings("classifier.labels.json")
         coef, intercept = read.array("classifier.coef.npy", 2), read.array("classifier.intercept.npy", 1)
@@ -340,7 +370,7 @@ def load_model(path: str | os.PathLike) -> tuple[Model, dict]:
         _check(coef.shape == (rows, n_features), folder,
                f"classifier weights are {coef.shape}, the labels and vocabularies need {(rows, n_features)}")
         _check(intercept.shape == (rows,), folder, "classifier intercepts do not match the labels")
-        classifier = LinearCalibrated.from_state(params["classifier"], {
+        classifier = FittedLinearCalibrated.from_state(params["classifier"], {
             "classes": labels, "coef": coef, "intercept": intercept,
             "temperature": read.array("classifier.temperature.npy", 1)})
         topics = None
@@ -353,7 +383,7 @@ def load_model(path: str | os.PathLike) -> tuple[Model, dict]:
             _check(topic_word.shape == (len(alpha), len(vocabulary)) == beta.shape, folder,
                    "topic arrays do not match the topic vocabulary and alpha")
             _check(bool(np.all(alpha > 0)) and bool(np.all(beta > 0)), folder, "topic parameters must be positive")
-            topics = LdaTopics.from_state(params["topics"], {
+            topics = FittedLdaTopics.from_state(params["topics"], {
                 "vocabulary": vocabulary, "display": display, "alpha": alpha,
                 "topic_word": topic_word, "exp_elog_beta": beta})
         model = Model(config=config, words=words, chars=chars, classifier=classifier, topics=topics,
@@ -379,6 +409,8 @@ def load_model(path: str | os.PathLike) -> tuple[Model, dict]:
                             read.array(f"table.{b}.data.npy", 1)) for b in widths},
                 shown=shown, forms=forms)
             model.word_table.check(widths)  # at load, not at the first predict
+            if "table.records.npy" in read.listed:  # not in models saved before the records were
+                model.word_table.records = _checked_records(read.array("table.records.npy", 2), model, widths, folder)
     except ModelError:
         raise
     except (KeyError, TypeError, ValueError) as exc:

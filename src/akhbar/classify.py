@@ -13,17 +13,31 @@ labels, and cost three extra SVM fits.) Without a validation part, ``T`` is fitt
 out-of-fold margins instead.
 
 After fitting, the classifier is two arrays and a number, so a saved model is arrays and JSON and
-predicts with one sparse product.
+predicts with one sparse product. This module holds that fitted half and the temperature fit;
+:class:`akhbar.estimators.LinearCalibrated` adds the SVM fit.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import log_softmax, softmax
-from sklearn.base import BaseEstimator, ClassifierMixin
 
-# scikit-learn's SVM and model selection, and scipy's optimizer, are imported where training
-# uses them: a process that only loads a model and predicts never needs them
+from akhbar.features import Params
+
+# The estimator that fits the SVM is in akhbar.estimators, and scipy's optimizer is imported where
+# the temperature is fitted: a process that only loads a model and predicts imports neither
+# scikit-learn nor more of scipy than its sparse matrices.
+
+
+def log_softmax(scores: np.ndarray) -> np.ndarray:
+    """Row-wise log-softmax, shifted by each row's maximum so that no exponential overflows."""
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """Row-wise softmax (see :func:`log_softmax`)."""
+    e = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
 
 
 def _as_matrix(scores: np.ndarray) -> np.ndarray:
@@ -50,7 +64,7 @@ def fit_temperature(scores: np.ndarray, y_index: np.ndarray) -> float:
     target[np.arange(n), y_index] = 1.0 - eps
 
     def loss(log_t: float) -> float:
-        return -(target * log_softmax(scores / np.exp(log_t), axis=1)).sum(axis=1).mean()
+        return -(target * log_softmax(scores / np.exp(log_t))).sum(axis=1).mean()
 
     from scipy.optimize import minimize_scalar
 
@@ -58,54 +72,15 @@ def fit_temperature(scores: np.ndarray, y_index: np.ndarray) -> float:
     return float(np.exp(result.x))
 
 
-class LinearCalibrated(ClassifierMixin, BaseEstimator):
-    """Linear SVM + temperature-scaled softmax probabilities."""
+class FittedLinearCalibrated(Params):
+    """Linear scores + temperature-scaled softmax probabilities: the fitted half of
+    :class:`akhbar.estimators.LinearCalibrated` (a linear SVM), which is what a loaded model holds."""
 
     def __init__(self, C=0.2, class_weight="balanced", calibration_folds=3, random_state=0):
         self.C = C
         self.class_weight = class_weight
         self.calibration_folds = calibration_folds
         self.random_state = random_state
-
-    def _svm(self):
-        from sklearn.svm import LinearSVC
-
-        return LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
-
-    def fit(self, X, y, X_calibration=None, y_calibration=None, temperature=None):
-        """Fit on (X, y); fit the temperature on the calibration part, or out-of-fold if none.
-
-        A given *temperature* is used as is: the trainer passes the one fitted on its validation
-        part when it refits the final model on all labelled documents.
-        """
-        y = np.asarray(y)
-        svm = self._svm().fit(X, y)
-        self.classes_ = svm.classes_
-        self.coef_ = np.asarray(svm.coef_, dtype=np.float32)
-        self.intercept_ = np.asarray(svm.intercept_, dtype=np.float64)
-        index = {label: i for i, label in enumerate(self.classes_)}
-        if temperature is not None:
-            self.temperature_ = float(temperature)
-            self.calibrated_on_ = "given"
-            return self
-        if X_calibration is not None and len(y_calibration):
-            scores = self.decision_function(X_calibration)
-            y_cal = np.array([index[label] for label in y_calibration])
-            self.calibrated_on_ = "validation"
-        else:
-            folds = min(self.calibration_folds, int(np.min(np.unique(y, return_counts=True)[1])))
-            if folds < 2:
-                raise ValueError("every label needs at least two examples to calibrate probabilities")
-            scores = np.zeros((len(y), len(self.classes_)) if len(self.classes_) > 2 else len(y))
-            from sklearn.model_selection import StratifiedKFold
-
-            split = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
-            for fit_rows, held_rows in split.split(np.zeros(len(y)), y):
-                scores[held_rows] = self._svm().fit(X[fit_rows], y[fit_rows]).decision_function(X[held_rows])
-            y_cal = np.array([index[label] for label in y])
-            self.calibrated_on_ = f"{folds}-fold out-of-fold margins"
-        self.temperature_ = fit_temperature(scores, y_cal)
-        return self
 
     def decision_function(self, X) -> np.ndarray:
         # A C-ordered transposed copy, made once: scipy would copy a transposed view on every
@@ -121,7 +96,7 @@ class LinearCalibrated(ClassifierMixin, BaseEstimator):
 
     def proba_from_scores(self, scores: np.ndarray) -> np.ndarray:
         """Probabilities from decision values computed elsewhere (:mod:`akhbar.scoring`)."""
-        return softmax(_as_matrix(scores) / self.temperature_, axis=1)
+        return softmax(_as_matrix(scores) / self.temperature_)
 
     def predict(self, X) -> np.ndarray:
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
@@ -131,7 +106,7 @@ class LinearCalibrated(ClassifierMixin, BaseEstimator):
                 "intercept": self.intercept_, "temperature": np.array([self.temperature_])}
 
     @classmethod
-    def from_state(cls, params: dict, state: dict) -> "LinearCalibrated":
+    def from_state(cls, params: dict, state: dict) -> "FittedLinearCalibrated":
         self = cls(**params)
         self.classes_ = np.asarray(state["classes"], dtype=object)
         self.coef_ = np.asarray(state["coef"], dtype=np.float32)

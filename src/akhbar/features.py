@@ -1,12 +1,17 @@
-"""Features: TF-IDF over words and character n-grams, and LDA topic distributions.
+"""Features: TF-IDF over words and character n-grams, and LDA topic distributions, once fitted.
 
-Both transformers follow scikit-learn's estimator contract: ``__init__`` only stores its keyword
-arguments, ``fit`` returns ``self``, learned state ends in ``_``. Both take *normalized* text
-(:func:`akhbar.text.normalize`), so an article is normalized once however many feature blocks
-read it, and both get their word tokens from the same :class:`akhbar.text.Analyzer`.
+Each transformer here is the *fitted half* of an estimator: what it does after ``fit`` (its
+``transform``, its learned state, saving and loading that state). The estimators themselves,
+which add ``fit`` on scikit-learn's contract, are in :mod:`akhbar.estimators`. A loaded model is
+made of these halves alone, so loading a model and predicting never import scikit-learn: with
+the ``scipy.stats`` it pulls in, that import was 1.5-2 s of a new process's 3 s load.
+
+All take *normalized* text (:func:`akhbar.text.normalize`) or the token lists of the shared
+:class:`akhbar.text.Analyzer`, so an article is normalized and tokenized once however many
+feature blocks read it.
 
 The LDA model is trained by gensim from a streamed bag-of-words corpus. Inference for new
-articles runs here, in numpy, on the exported arrays (the topic-word matrix and alpha): the same
+articles runs here, compiled, on the exported arrays (the topic-word matrix and alpha): the same
 variational update as gensim's, vectorised over a batch and started from a deterministic point, so
 the topics of an article do not depend on which batch it arrived in and no pickled gensim object is
 needed to predict.
@@ -14,8 +19,8 @@ needed to predict.
 
 from __future__ import annotations
 
+import inspect
 import json
-import logging
 from collections import Counter
 from itertools import chain, repeat
 from pathlib import Path
@@ -23,8 +28,6 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 
 
@@ -144,8 +147,31 @@ class _WordNgrams:
         return f"_WordNgrams(({self.lo}, {self.hi}))"
 
 
-class WordTfidf(TransformerMixin, BaseEstimator):
-    """TF-IDF over word n-grams of *token lists* (from the shared :class:`Analyzer`).
+class Params:
+    """``get_params`` for a fitted half outside scikit-learn: the ``__init__`` arguments, which a
+    loaded model's manifest records and saving it again writes back. (An estimator in
+    :mod:`akhbar.estimators` gets scikit-learn's own, which comes first in its method order.)"""
+
+    def get_params(self, deep: bool = True) -> dict:
+        names = [name for name in inspect.signature(type(self).__init__).parameters if name != "self"]
+        return {name: getattr(self, name) for name in names}
+
+
+def tfidf_rows(counts: sp.csr_matrix, idf: np.ndarray, sublinear_tf: bool, dtype) -> sp.csr_matrix:
+    """Counts → TF-IDF rows as scikit-learn's ``TfidfTransformer`` weighs them: sublinear tf
+    (1 + log n) if asked, times idf, rows L2-normalized. In place when *counts* is already CSR
+    of *dtype* (the callers pass counts made for the purpose)."""
+    counts = counts.tocsr().astype(dtype, copy=False)
+    if sublinear_tf:
+        np.log(counts.data, out=counts.data)
+        counts.data += 1
+    counts.data *= np.asarray(idf, dtype=dtype)[counts.indices]
+    return normalize_rows(counts)
+
+
+class FittedWordTfidf(Params):
+    """TF-IDF over word n-grams of *token lists* (from the shared :class:`Analyzer`), fitted
+    (:class:`akhbar.estimators.WordTfidf` fits it with scikit-learn's ``TfidfVectorizer``).
 
     Taking tokens rather than text lets the trainer and the predictor tokenize each article once
     and hand the same tokens to this block and to the LDA model.
@@ -160,40 +186,31 @@ class WordTfidf(TransformerMixin, BaseEstimator):
         self.sublinear_tf = sublinear_tf
         self.dtype = dtype
 
-    def _vectorizer(self, **extra) -> TfidfVectorizer:
-        return TfidfVectorizer(analyzer=_WordNgrams(tuple(self.ngram_range)),
-                               sublinear_tf=self.sublinear_tf, dtype=self.dtype, **extra)
-
-    def fit(self, token_lists, y=None):
-        self.fit_transform(token_lists)
-        return self
-
-    def fit_transform(self, token_lists, y=None):
-        self.vectorizer_ = self._vectorizer(min_df=self.min_df, max_df=self.max_df,
-                                            max_features=self.max_features)
-        return self.vectorizer_.fit_transform(token_lists)
+    def _learned(self, vocabulary: list[str], idf: np.ndarray) -> None:
+        self.vocabulary_ = list(vocabulary)  #: the terms, in column order (alphabetical)
+        self.idf_ = np.asarray(idf, dtype=np.float64)
+        self.term_index_ = {term: i for i, term in enumerate(self.vocabulary_)}  #: term → column
 
     def transform(self, token_lists):
-        return self.vectorizer_.transform(token_lists)
-
-    @property
-    def vocabulary_(self) -> list[str]:
-        return list(self.vectorizer_.get_feature_names_out())
+        """``TfidfVectorizer.transform`` with this block's n-grams (the same matrix, tested):
+        counts of the known terms, weighed by :func:`tfidf_rows`."""
+        grams = _WordNgrams(tuple(self.ngram_range))
+        counts = count_rows([grams(tokens) for tokens in token_lists], self.term_index_, len(self.vocabulary_))
+        return tfidf_rows(counts, self.idf_, self.sublinear_tf, self.dtype)
 
     def get_state(self) -> dict:
-        return {"vocabulary": self.vocabulary_, "idf": self.vectorizer_.idf_}
+        return {"vocabulary": self.vocabulary_, "idf": self.idf_}
 
     @classmethod
-    def from_state(cls, params: dict, state: dict) -> "WordTfidf":
+    def from_state(cls, params: dict, state: dict) -> "FittedWordTfidf":
         self = cls(**params)
-        vocabulary = {term: i for i, term in enumerate(state["vocabulary"])}
-        self.vectorizer_ = self._vectorizer(vocabulary=vocabulary)
-        self.vectorizer_.idf_ = np.asarray(state["idf"], dtype=np.float64)
+        self._learned(state["vocabulary"], state["idf"])
         return self
 
 
-class CharNgrams(TransformerMixin, BaseEstimator):
-    """Character n-gram TF-IDF within word boundaries, computed through the words.
+class FittedCharNgrams(Params):
+    """Character n-gram TF-IDF within word boundaries, computed through the words, fitted
+    (:class:`akhbar.estimators.CharNgrams` fits it).
 
     The n-grams of an article are the n-grams of its words (scikit-learn's ``char_wb``: each word
     padded with a space). So the count matrix is ``W @ G``: article-by-word counts times a
@@ -237,55 +254,6 @@ class CharNgrams(TransformerMixin, BaseEstimator):
                                 np.asarray(indptr, dtype=np.int64)), shape=(len(indptr) - 1, len(index)))
         return matrix, list(index)
 
-    def _incidence(self, words: list[str], gram_index: dict[str, int]) -> sp.csr_matrix:
-        """Word-by-n-gram count matrix while fitting; every new n-gram joins *gram_index*."""
-        indptr, indices, data = [0], [], []
-        for word in words:
-            counts: dict[int, int] = {}
-            for gram in self.grams(word):
-                j = gram_index.setdefault(gram, len(gram_index))
-                counts[j] = counts.get(j, 0) + 1
-            indices.extend(counts)
-            data.extend(counts.values())
-            indptr.append(len(indices))
-        return sp.csr_matrix((np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32),
-                              np.asarray(indptr, dtype=np.int64)), shape=(len(words), len(gram_index)))
-
-    def fit(self, normalized: Sequence[str], y=None):
-        self._fit(normalized)
-        return self
-
-    def fit_transform(self, normalized: Sequence[str], y=None):
-        words_matrix, incidence = self._fit(normalized)
-        return self.weigh(words_matrix @ incidence)
-
-    def _fit(self, normalized: Sequence[str]):
-        """Fit the vocabulary and idf; return the article-by-word counts and the word-by-n-gram
-        incidence over the kept n-grams, whose product is the count matrix."""
-        words_matrix, words = self._word_counts(normalized)
-        all_grams: dict[str, int] = {}
-        incidence = self._incidence(words, all_grams)
-        n_docs = words_matrix.shape[0]
-        df = np.zeros(len(all_grams), dtype=np.int64)
-        tf = np.zeros(len(all_grams), dtype=np.float64)
-        for start in range(0, n_docs, self.chunk_size):
-            block = words_matrix[start:start + self.chunk_size] @ incidence
-            block.sum_duplicates()  # each (article, n-gram) once, so counting indices counts articles
-            df += np.bincount(block.indices, minlength=len(df))
-            tf += np.bincount(block.indices, weights=block.data, minlength=len(tf))
-        max_df = self.max_df if isinstance(self.max_df, int) else self.max_df * n_docs
-        keep = np.flatnonzero((df >= self.min_df) & (df <= max_df))
-        if self.max_features and keep.size > self.max_features:
-            # the most frequent n-grams, ties broken by index: scikit-learn's rule
-            keep = keep[np.argsort(-tf[keep], kind="stable")[: self.max_features]]
-        names = np.array(list(all_grams), dtype=object)
-        order = np.argsort(names[keep])  # alphabetical columns, as scikit-learn sorts them
-        keep = keep[order]
-        self.vocabulary_ = [str(g) for g in names[keep]]
-        self.idf_ = np.log((1 + n_docs) / (1 + df[keep])) + 1.0
-        self._prepare()
-        return words_matrix, incidence[:, keep]
-
     @property
     def gram_index_(self) -> dict[str, int]:
         """N-gram → column, built at first use: only the string path reads it (a vocabulary
@@ -296,10 +264,13 @@ class CharNgrams(TransformerMixin, BaseEstimator):
             index = self._gram_index = {g: i for i, g in enumerate(self.vocabulary_)}
         return index
 
-    def _prepare(self):
+    def _prepare(self, gram_keys: tuple | None = None):
         self._gram_index = None
         self._idf_cast = np.asarray(self.idf_, dtype=self.dtype)
-        self._keys = _GramKeys.build(self.vocabulary_, self.ngram_range)
+        if gram_keys is not None:
+            self._keys = _GramKeys.from_arrays(*gram_keys, self.vocabulary_, self.ngram_range)
+        else:
+            self._keys = _GramKeys.build(self.vocabulary_, self.ngram_range)
 
     def word_rows(self, words: Sequence[str]) -> sp.csr_matrix:
         """Word-by-n-gram count rows over the vocabulary: ``count_rows([grams(w) ...])``, computed
@@ -319,23 +290,24 @@ class CharNgrams(TransformerMixin, BaseEstimator):
         return self.weigh(words_matrix @ self.word_rows(words))
 
     def weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
-        """Counts → TF-IDF rows: sublinear tf, idf, l2 norm (scikit-learn's weighting)."""
-        counts = counts.tocsr().astype(self.dtype, copy=False)
-        if self.sublinear_tf:
-            np.log(counts.data, out=counts.data)
-            counts.data += 1
-        counts.data *= self._idf_cast[counts.indices]
-        return normalize_rows(counts)
+        """Counts → TF-IDF rows (:func:`tfidf_rows`, in place)."""
+        return tfidf_rows(counts, self._idf_cast, self.sublinear_tf, self.dtype)
 
     def get_state(self) -> dict:
-        return {"vocabulary": self.vocabulary_, "idf": self.idf_}
+        """The vocabulary and idf, and the n-grams' integer keys when there are any (saved with
+        a model: building them again is 0.15 s of a load)."""
+        state = {"vocabulary": self.vocabulary_, "idf": self.idf_}
+        if self._keys is not None:
+            state["gram_keys"] = (self._keys.alphabet, self._keys.keys, self._keys.columns)
+        return state
 
     @classmethod
-    def from_state(cls, params: dict, state: dict) -> "CharNgrams":
+    def from_state(cls, params: dict, state: dict) -> "FittedCharNgrams":
+        """Raises ``ValueError`` for ``gram_keys`` that do not fit the vocabulary."""
         self = cls(**params)
         self.vocabulary_ = list(state["vocabulary"])
         self.idf_ = np.asarray(state["idf"], dtype=np.float64)
-        self._prepare()
+        self._prepare(state.get("gram_keys"))
         return self
 
 
@@ -383,6 +355,37 @@ class _GramKeys:
             keys[inside] = keys[inside] * base + ids[starts[inside] + m]
         order = np.argsort(keys, kind="stable")
         return cls(alphabet, base, keys[order], order.astype(np.int32), lo, hi)
+
+    @classmethod
+    def from_arrays(cls, alphabet: np.ndarray, keys: np.ndarray, columns: np.ndarray, vocabulary: list[str],
+                    ngram_range) -> "_GramKeys":
+        """The keys :meth:`build` made, as a model saved them, checked against *vocabulary*:
+        an alphabet and keys strictly increasing, each column once, and a sample of up to 1,000
+        n-grams spread over the vocabulary found at their own column. ``ValueError`` if not."""
+        lo, hi = ngram_range
+        n = len(vocabulary)
+        alphabet, keys, columns = (np.asarray(a) for a in (alphabet, keys, columns))
+        if not (n and alphabet.ndim == 1 and alphabet.size and keys.shape == (n,) == columns.shape
+                and alphabet.dtype.kind in "iu" and keys.dtype.kind == "i" and columns.dtype.kind in "iu"):
+            raise ValueError("n-gram keys must be one alphabet and one key and column per vocabulary entry")
+        if alphabet.min() < 0 or np.any(np.diff(alphabet.astype(np.int64)) <= 0) or np.any(np.diff(keys) <= 0):
+            raise ValueError("n-gram keys: the alphabet and the keys must be strictly increasing")
+        if columns.min() < 0 or columns.max() >= n or np.bincount(columns, minlength=n).max() != 1:
+            raise ValueError("n-gram keys: each vocabulary column must appear once")
+        self = cls(alphabet.astype(np.uint32), alphabet.size + 1, keys.astype(np.int64), columns.astype(np.int32), lo, hi)
+        for j in np.unique(np.linspace(0, n - 1, min(n, 1000)).astype(np.int64)).tolist():
+            gram = vocabulary[j]
+            codes = code_points(gram)
+            at = np.minimum(np.searchsorted(self.alphabet, codes), self.alphabet.size - 1)
+            if not (lo <= len(gram) <= hi and np.array_equal(self.alphabet[at], codes)):
+                raise ValueError(f"n-gram keys do not fit the vocabulary (n-gram {j})")
+            key = len(gram)
+            for c in (at + 1).tolist():
+                key = key * self.base + c
+            found = int(np.searchsorted(self.keys, key))
+            if found == n or self.keys[found] != key or self.columns[found] != j:
+                raise ValueError(f"n-gram keys do not fit the vocabulary (n-gram {j})")
+        return self
 
     def rows(self, words: Sequence[str], n_cols: int) -> sp.csr_matrix:
         """Count rows of the *words*' n-grams over the vocabulary's columns."""
@@ -543,8 +546,9 @@ class BowCorpus:
         return cls(vocabulary, indptr, ids, counts)
 
 
-class LdaTopics(TransformerMixin, BaseEstimator):
-    """LDA topic distributions: gensim trains, a compiled loop infers (:meth:`infer`).
+class FittedLdaTopics(Params):
+    """LDA topic distributions, fitted: gensim trains (:class:`akhbar.estimators.LdaTopics`), a
+    compiled loop infers (:meth:`infer`).
 
     ``fit`` takes token lists (from the shared analyzer); ``transform`` returns a dense
     (n_docs, num_topics) matrix of topic proportions that sum to one.
@@ -564,34 +568,6 @@ class LdaTopics(TransformerMixin, BaseEstimator):
         self.random_state = random_state
         self.infer_iterations = infer_iterations
         self.infer_tol = infer_tol
-
-    def fit(self, corpus: "Sequence[list[str]] | BowCorpus", y=None):
-        """Fit on token lists, or on a :class:`BowCorpus` already built from them."""
-        from gensim.models import LdaModel, LdaMulticore
-
-        logging.getLogger("gensim").setLevel(logging.WARNING)
-        if not isinstance(corpus, BowCorpus):
-            corpus = BowCorpus.from_tokens(corpus, self.no_below, self.no_above, self.keep_n)
-        if len(corpus.vocabulary) < self.num_topics:
-            raise ValueError(
-                f"only {len(corpus.vocabulary)} distinct words survive the frequency filter "
-                f"(no_below={self.no_below}); too few for {self.num_topics} topics"
-            )
-        common = dict(corpus=corpus, id2word=dict(enumerate(corpus.vocabulary)), num_topics=self.num_topics,
-                      passes=self.passes, iterations=self.iterations, chunksize=self.chunksize,
-                      random_state=self.random_state, eta="symmetric", dtype=np.float64,
-                      eval_every=None)  # perplexity logging would cost a full E-step per call
-        if self.workers and self.workers > 1:
-            model = LdaMulticore(workers=self.workers, alpha="symmetric", **common)
-        else:
-            model = LdaModel(alpha="symmetric", **common)
-        self.vocabulary_ = list(corpus.vocabulary)
-        self.alpha_ = np.asarray(model.alpha, dtype=np.float64)
-        self.topic_word_ = model.get_topics().astype(np.float64)  # rows sum to one, for display
-        self.exp_elog_beta_ = np.asarray(model.expElogbeta, dtype=np.float64)  # for inference
-        self.display_ = None  # readable form per vocabulary entry, set by the trainer
-        self._prepare()
-        return self
 
     def _prepare(self):
         self.word_index_ = {w: i for i, w in enumerate(self.vocabulary_)}
@@ -635,7 +611,7 @@ class LdaTopics(TransformerMixin, BaseEstimator):
                 "exp_elog_beta": self.exp_elog_beta_, "display": self.display_}
 
     @classmethod
-    def from_state(cls, params: dict, state: dict) -> "LdaTopics":
+    def from_state(cls, params: dict, state: dict) -> "FittedLdaTopics":
         self = cls(**params)
         self.vocabulary_ = list(state["vocabulary"])
         self.alpha_ = np.asarray(state["alpha"], dtype=np.float64)

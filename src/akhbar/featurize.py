@@ -40,7 +40,7 @@ from itertools import chain
 import numpy as np
 import scipy.sparse as sp
 
-from akhbar.features import (WEIGHTINGS, CharNgrams, LdaTopics, WordTfidf, count_rows, grown, record_width, records,
+from akhbar.features import (WEIGHTINGS, FittedCharNgrams, FittedLdaTopics, FittedWordTfidf, count_rows, grown, record_width, records,
                              word_weighted)
 from akhbar.text import Analyzer, normalize_written, shown_forms, unfold_presentation_forms
 
@@ -110,14 +110,42 @@ class _Table:
         self.form_rows: dict[str, int] = {}
 
 
-def block_widths(words: WordTfidf, chars: CharNgrams | None, topics: LdaTopics | None) -> dict[str, int]:
+def block_widths(words: FittedWordTfidf, chars: FittedCharNgrams | None,
+                 topics: FittedLdaTopics | None) -> dict[str, int]:
     """The table's blocks, in order, and the columns of each (what a :class:`WordTable` must fit)."""
-    widths = {"words": len(words.vectorizer_.idf_)}
+    widths = {"words": len(words.idf_)}
     if chars is not None:
         widths["chars"] = len(chars.vocabulary_)
     if topics is not None:
         widths["topics"] = len(topics.vocabulary_)
     return widths
+
+
+def scoring_blocks(words: FittedWordTfidf, chars: FittedCharNgrams | None,
+                   coef: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per block the scoring records weigh (words, then chars): its idf and the classifier's
+    coefficients over it as columns × labels, both float32 (:func:`akhbar.features.records`)."""
+    coef, start, blocks = np.asarray(coef, dtype=np.float32), 0, {}
+    for name, block in (("words", words), ("chars", chars)):
+        if block is not None:
+            width = len(block.idf_)
+            blocks[name] = (np.asarray(block.idf_, dtype=np.float32), np.ascontiguousarray(coef[:, start:start + width].T))
+            start += width
+    return blocks
+
+
+def table_records(table: "WordTable", blocks: dict, widths: dict[str, int], rows: np.ndarray | None = None) -> np.ndarray:
+    """The scoring records of the *table*'s words (of *rows* only, if given) under *blocks*
+    (:func:`scoring_blocks`); a record depends on its word's rows alone."""
+    n = len(table.words)
+    lengths = table.tokens.lengths if isinstance(table.tokens, TokenLists) else np.fromiter(
+        map(len, table.tokens), dtype=np.int64, count=n)
+    parts = []
+    for name, (idf, coef_t) in blocks.items():
+        indptr, indices, data = table.blocks[name]
+        matrix = sp.csr_matrix((data, indices, indptr), shape=(n, widths[name]))
+        parts.append((matrix if rows is None else matrix[rows], idf, coef_t))
+    return records(parts, lengths if rows is None else lengths[rows])
 
 
 class TokenLists:
@@ -175,6 +203,9 @@ class WordTable:
     #: each of these words at a fresh process's first batches (a fifth of a first full pass)
     shown: np.ndarray | None = None
     forms: dict[str, int] | None = None
+    #: per word, its scoring record under the model's classifier (:func:`table_records`; None:
+    #: worked out when the table is loaded, 0.1 s)
+    records: np.ndarray | None = None
 
     def check(self, widths: dict[str, int]) -> None:
         """Raise ``ValueError`` unless the table fits blocks of these widths (name → columns)."""
@@ -223,8 +254,8 @@ class Features:
 class Featurizer:
     """Cleaned texts → :class:`Features` for a fitted model's blocks (see the module docstring)."""
 
-    def __init__(self, analyzer: Analyzer, words: WordTfidf, chars: CharNgrams | None,
-                 topics: LdaTopics | None, capacity: int = CAPACITY, seed: WordTable | None = None,
+    def __init__(self, analyzer: Analyzer, words: FittedWordTfidf, chars: FittedCharNgrams | None,
+                 topics: FittedLdaTopics | None, capacity: int = CAPACITY, seed: WordTable | None = None,
                  weighting: str = "column", weights: tuple[np.ndarray, np.ndarray] | None = None):
         if weighting not in WEIGHTINGS:
             raise ValueError(f"weighting must be one of {', '.join(WEIGHTINGS)}, not {weighting!r}")
@@ -239,24 +270,20 @@ class Featurizer:
         # a linear classifier's (coef, intercept) over these blocks: with the word weighting,
         # score() reads per-word records of it instead of building feature rows
         self._weights = weights if weighting == "word" else None
-        self._word_index = words.vectorizer_.vocabulary_
+        self._word_index = words.term_index_
         self._unigrams = tuple(words.ngram_range) == (1, 1)
-        self._word_idf = np.asarray(words.vectorizer_.idf_, dtype=np.float64)
+        self._word_idf = np.asarray(words.idf_, dtype=np.float64)
         self._widths = block_widths(words, chars, topics)
         self._blocks = list(self._widths)
         self._seed = seed
         self._seed_records = None
         if seed is not None:
             seed.check(self._widths)
-        if self._weights is not None:  # per block: (idf, coefficients as columns × labels)
-            coef, start = np.asarray(self._weights[0], dtype=np.float32), 0
-            self._scoring_blocks = {}
-            for name in ("words", "chars")[:2 if chars is not None else 1]:
-                width = self._widths[name]
-                idf = self._word_idf if name == "words" else chars.idf_
-                self._scoring_blocks[name] = (np.asarray(idf, dtype=np.float32),
-                                              np.ascontiguousarray(coef[:, start:start + width].T))
-                start += width
+        if self._weights is not None:
+            self._scoring_blocks = scoring_blocks(words, chars, self._weights[0])
+            if seed is not None and seed.records is not None and seed.records.shape != (
+                    len(seed.words), record_width(np.asarray(self._weights[1]).size)):
+                raise ValueError("word table: the scoring records do not fit the table and the classifier")
         self._table = self._new_table()
         self._swap = threading.Lock()
         self._grams = None
@@ -284,9 +311,8 @@ class Featurizer:
                 table.form_rows.update(seed.forms)
             if self._weights is not None:
                 if self._seed_records is None:  # once: a table that starts over copies them
-                    blocks = [sp.csr_matrix((seed.blocks[name][2], seed.blocks[name][1], seed.blocks[name][0]),
-                                            shape=(len(seed.words), self._widths[name])) for name in self._blocks]
-                    self._seed_records = self._records(blocks, table.n_tokens[:len(seed.words)])
+                    self._seed_records = (seed.records if seed.records is not None
+                                          else table_records(seed, self._scoring_blocks, self._widths))
                 table.records = grown_rows(self._seed_records, len(seed.words))
         return table
 
@@ -307,8 +333,9 @@ class Featurizer:
         n = len(table.ids)
         shown = self._shown(table, np.arange(n))[:n].astype(np.int32)
         forms = {form: row for form, row in table.form_rows.items() if form not in table.ids}
+        recs = table.records[:n].copy() if table.records is not None else None
         return WordTable(words=list(table.ids), tokens=[list(t) for t in table.tokens], blocks=blocks,
-                         shown=shown, forms=forms)
+                         shown=shown, forms=forms, records=recs)
 
     # -- the table ------------------------------------------------------------------------------
 

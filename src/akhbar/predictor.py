@@ -280,7 +280,7 @@ class Predictor:
         rows = X.shape[0]
         if n <= 0:
             return [[] for _ in range(rows)]
-        coef, n_words = self.model.classifier.coef_, len(self.model.words.vectorizer_.vocabulary_)
+        coef, n_words = self.model.classifier.coef_, len(self.model.words.vocabulary_)
         row_of = np.repeat(np.arange(rows), np.diff(X.indptr))
         words = X.indices < n_words
         row_of, cols, vals = row_of[words], X.indices[words], X.data[words]

@@ -37,12 +37,11 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
-from sklearn.model_selection import train_test_split
 
-from akhbar.classify import LinearCalibrated
+from akhbar.classify import FittedLinearCalibrated
 from akhbar.corpus import Document
-from akhbar.features import WEIGHTINGS, BowCorpus, CharNgrams, LdaTopics, WordTfidf, head_rows, stack_blocks
+from akhbar.features import (WEIGHTINGS, BowCorpus, FittedCharNgrams, FittedLdaTopics, FittedWordTfidf, head_rows,
+                             stack_blocks)
 from akhbar.featurize import Featurizer, WordTable
 from akhbar.text import (Analyzer, AnalyzerConfig, char_view, normalize, remove_diacritics, remove_tatweel,
                          stopwords, written_words)
@@ -136,10 +135,12 @@ class Model:
     """Everything a trained akhbar model is made of; :mod:`akhbar.bundle` saves and loads it."""
 
     config: TrainConfig
-    words: WordTfidf
-    chars: CharNgrams | None
-    classifier: LinearCalibrated | None
-    topics: LdaTopics | None
+    # fitted halves (akhbar.features, akhbar.classify): a trained model holds the estimators
+    # that fitted them, a loaded one the halves alone
+    words: FittedWordTfidf
+    chars: FittedCharNgrams | None
+    classifier: FittedLinearCalibrated | None
+    topics: FittedLdaTopics | None
     metrics: dict = field(default_factory=dict)
     training: dict = field(default_factory=dict)
     word_display: list[str] | None = None  #: readable form of each word feature, for explanations
@@ -184,6 +185,8 @@ def evaluate_predictions(y_true: Sequence[str], y_pred: Sequence[str], labels: S
     a label the model predicts but the test set lacks then counts only as errors. The confusion
     matrix covers those labels, the predicted ones and *known_labels* (say, all the model's).
     """
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+
     labels = list(labels) if labels is not None else sorted(set(y_true))
     p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
     all_labels = sorted(set(labels) | set(y_pred) | set(known_labels))
@@ -263,7 +266,7 @@ def _give_back_memory() -> None:
         pass
 
 
-def _start_topics(lda: LdaTopics, corpus: BowCorpus, parallel: bool):
+def _start_topics(lda, corpus: BowCorpus, parallel: bool):
     """Fit the topic model, in a separate process when *parallel*; return a function that waits.
 
     LDA and the classifier need nothing from each other, so on a machine with two cores they run
@@ -290,7 +293,7 @@ def _start_topics(lda: LdaTopics, corpus: BowCorpus, parallel: bool):
         shutil.rmtree(folder, ignore_errors=True)
         fitted = lda.fit(corpus)
         return lambda: fitted
-    def wait() -> LdaTopics:
+    def wait():
         try:
             code = process.wait()
             if code != 0:
@@ -299,7 +302,7 @@ def _start_topics(lda: LdaTopics, corpus: BowCorpus, parallel: bool):
             with np.load(folder / "state.npz", allow_pickle=False) as arrays:
                 state = {name: arrays[name] for name in arrays.files}
             state["vocabulary"], state["display"] = corpus.vocabulary, None
-            return LdaTopics.from_state(lda.get_params(), state)
+            return type(lda).from_state(lda.get_params(), state)
         finally:
             cleanup()
 
@@ -318,6 +321,8 @@ def _stop_topics(process: subprocess.Popen, folder: Path) -> None:
 
 def _topics_worker(folder: Path) -> None:
     """The topic-model process (``python -m akhbar.train --topics-worker FOLDER``)."""
+    from akhbar.estimators import LdaTopics
+
     params = json.loads((folder / "params.json").read_text("utf-8"))
     lda = LdaTopics(**params).fit(BowCorpus.load(folder))
     state = lda.get_state()
@@ -328,6 +333,12 @@ def _topics_worker(folder: Path) -> None:
 def train(docs: Sequence[Document], config: TrainConfig | None = None, *, progress: bool = False,
           log: Callable[[str], None] | None = None) -> Model:
     """Fit the classifier (on labelled documents) and the topic model (on all documents)."""
+    # scikit-learn only here and in the metrics: loading a model imports this module (for Model
+    # and TrainConfig) and must not pay for it (akhbar.estimators says why)
+    from sklearn.model_selection import train_test_split
+
+    from akhbar.estimators import CharNgrams, LdaTopics, LinearCalibrated, WordTfidf
+
     config = config or TrainConfig()
     log = log or (lambda msg: None)
     started = time.perf_counter()
