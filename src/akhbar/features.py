@@ -372,7 +372,8 @@ class _GramKeys:
             raise ValueError("n-gram keys: the alphabet and the keys must be strictly increasing")
         if columns.min() < 0 or columns.max() >= n or np.bincount(columns, minlength=n).max() != 1:
             raise ValueError("n-gram keys: each vocabulary column must appear once")
-        self = cls(alphabet.astype(np.uint32), alphabet.size + 1, keys.astype(np.int64), columns.astype(np.int32), lo, hi)
+        self = cls(alphabet.astype(np.uint32), alphabet.size + 1, keys.astype(np.int64), columns.astype(np.int32),
+                   lo, hi)
         for j in np.unique(np.linspace(0, n - 1, min(n, 1000)).astype(np.int64)).tolist():
             gram = vocabulary[j]
             codes = code_points(gram)

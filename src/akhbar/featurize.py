@@ -40,8 +40,8 @@ from itertools import chain
 import numpy as np
 import scipy.sparse as sp
 
-from akhbar.features import (WEIGHTINGS, FittedCharNgrams, FittedLdaTopics, FittedWordTfidf, count_rows, grown, record_width, records,
-                             word_weighted)
+from akhbar.features import (WEIGHTINGS, FittedCharNgrams, FittedLdaTopics, FittedWordTfidf, count_rows, grown,
+                             record_width, records, word_weighted)
 from akhbar.text import Analyzer, normalize_written, shown_forms, unfold_presentation_forms
 
 CAPACITY = 200_000
@@ -129,12 +129,14 @@ def scoring_blocks(words: FittedWordTfidf, chars: FittedCharNgrams | None,
     for name, block in (("words", words), ("chars", chars)):
         if block is not None:
             width = len(block.idf_)
-            blocks[name] = (np.asarray(block.idf_, dtype=np.float32), np.ascontiguousarray(coef[:, start:start + width].T))
+            blocks[name] = (np.asarray(block.idf_, dtype=np.float32),
+                            np.ascontiguousarray(coef[:, start:start + width].T))
             start += width
     return blocks
 
 
-def table_records(table: "WordTable", blocks: dict, widths: dict[str, int], rows: np.ndarray | None = None) -> np.ndarray:
+def table_records(table: "WordTable", blocks: dict, widths: dict[str, int],
+                  rows: np.ndarray | None = None) -> np.ndarray:
     """The scoring records of the *table*'s words (of *rows* only, if given) under *blocks*
     (:func:`scoring_blocks`); a record depends on its word's rows alone."""
     n = len(table.words)
