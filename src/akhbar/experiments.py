@@ -382,19 +382,19 @@ def run_classify(data: Path, out: Path, evaluations=EVALUATIONS, train_sample=No
             ours = _in_child(akhbar_job, train, test, labels, config_values, fitted, Path(keep))
             # after the job, so these processes are not in its peak memory
             model, pickled, article = Path(keep) / "model", Path(keep) / "baseline.pkl", Path(keep) / "article.txt"
-            ours["new_process_load_seconds"] = _new_process_seconds(f"import akhbar\nakhbar.load({str(model)!r})")
+            load = f"import akhbar\npredictor = akhbar.load({str(model)!r})\n"
+            ours["new_process_load_seconds"] = _new_process_seconds(load)
             pickled.write_bytes(fitted)  # as a user would keep it: one pickle
-            base["new_process_load_seconds"] = _new_process_seconds(
-                f"import pickle\nwith open({str(pickled)!r}, 'rb') as f:\n    vec, svm = pickle.load(f)")
+            unpickle = f"import pickle\nwith open({str(pickled)!r}, 'rb') as f:\n    vec, svm = pickle.load(f)\n"
+            base["new_process_load_seconds"] = _new_process_seconds(unpickle)
             # and through the first prediction (one test article, read from a file): what a
             # script that loads and labels one article waits for
             article.write_text(test[0].full_text, encoding="utf-8")
             read = f"text = open({str(article)!r}, encoding='utf-8').read()\n"
             ours["new_process_first_prediction_seconds"] = _new_process_seconds(
-                f"{read}import akhbar\nakhbar.load({str(model)!r}).predict_one(text)")
+                f"{read}{load}predictor.predict_one(text)")
             base["new_process_first_prediction_seconds"] = _new_process_seconds(
-                f"{read}import pickle\nwith open({str(pickled)!r}, 'rb') as f:\n    vec, svm = pickle.load(f)\n"
-                "svm.predict(vec.transform([text]))")
+                f"{read}{unpickle}svm.predict(vec.transform([text]))")
             del fitted
         print(f"[{ev}] akhbar macro-F1 {ours['macro_f1']}", file=sys.stderr)
         beside = ours["baseline_docs_per_second_beside"]
