@@ -161,3 +161,20 @@ def test_compiled_and_python_analysis_of_new_words_fill_the_table_alike(model, t
     assert compiled._compiled_analysis() is not None and python._compiled_analysis() is None
     assert (a.X != b.X).nnz == 0 and (a.topic_counts != b.topic_counts).nnz == 0
     assert a.n_tokens.tolist() == b.n_tokens.tolist()
+
+
+def test_new_words_get_their_rows_when_another_batch_added_some_of_them_first(model):
+    """A batch that found words missing may add them after another batch added some: each word
+    joins the table once, and every one gets its own row."""
+    featurizer = Featurizer(model.analyzer, model.words, model.chars, model.topics)
+    table = featurizer._current_table()
+    featurizer._index(table)
+    known = len(table.ids)
+    first = ["كلمةأولى", "كلمةثانية"]
+    assert featurizer._add(table, first, known).tolist() == [known, known + 1]
+    later = ["كلمةثالثة", "كلمةثانية", "كلمةأولى"]  # scanned when the table had *known* words
+    rows = featurizer._add(table, later, known)
+    assert rows.tolist() == [table.ids[w] for w in later] == [known + 2, known + 1, known]
+    assert len(table.ids) == len(table.words) == len(table.index) == known + 3
+    assert featurizer._add(table, later).tolist() == rows.tolist()  # all present: nothing added
+    assert len(table.words) == known + 3

@@ -12,7 +12,7 @@ from akhbar.estimators import CharNgrams
 from akhbar.features import count_rows, normalize_rows
 from akhbar.predictor import InputError, clean_input, clean_inputs
 from akhbar.text import arabic_letters, unfold_presentation_forms, written_words
-from akhbar.wordscan import (ARABIC, CONTROL, DELETED, PRESENTATION, SPACE, SURROGATE, Block, GramIndex,
+from akhbar.wordscan import (ARABIC, CONTROL, DELETED, PRESENTATION, SPACE, SURROGATE, Block, Codes, GramIndex,
                              WordIndex, char_classes, sum_rows, text_checks, work_area)
 
 # each character with the classes it must have, written out by hand
@@ -65,6 +65,42 @@ def test_presentation_forms_are_flagged_for_unfolding():
     scan = index.scan(["سلام عليكم", "ﻻ شيء", "\ufeffنص", ""])
     assert scan.unfold.tolist() == [False, True, True, False]
     assert np.diff(scan.doc_indptr).tolist() == [2, 2, 1, 0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(TEXT, max_size=6), st.data())
+def test_distinct_words_are_the_first_occurrences_in_order(texts, data):
+    scan = WordIndex().scan(texts)
+    which = np.array(sorted(data.draw(st.sets(st.integers(0, max(scan.ids.size - 1, 0)))) if scan.ids.size else []),
+                     dtype=np.int64)
+    words = scan.words(which)
+    unique, inverse = scan.distinct(which)
+    assert scan.words(unique) == list(dict.fromkeys(words))  # each once, in the order first met
+    assert [scan.words(unique)[i] for i in inverse.tolist()] == words
+    codes, expected = scan.codes(which), Codes.of(words)
+    assert codes.offsets.tolist() == expected.offsets.tolist() and codes.chars.tolist() == expected.chars.tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(TEXT, min_size=1, max_size=6), st.lists(TEXT, min_size=1, max_size=6), st.data())
+def test_replacing_some_texts_scan_equals_scanning_the_batch_with_them(texts, others, data):
+    docs = sorted(data.draw(st.sets(st.integers(0, len(texts) - 1), max_size=len(others))))
+    others = others[:len(docs)]
+    index = WordIndex()
+    index.add(list(dict.fromkeys(w for t in texts[:2] for w in written_words(t))))
+    merged = index.scan(texts).replaced(np.array(docs, dtype=np.int64), index.scan(others))
+    batch = list(texts)
+    for d, other in zip(docs, others):
+        batch[d] = other
+    whole = index.scan(batch)
+    assert merged.doc_indptr.tolist() == whole.doc_indptr.tolist()
+    assert merged.ids.tolist() == whole.ids.tolist()
+    assert merged.unfold.tolist() == whole.unfold.tolist()
+    assert merged.kept.tolist() == whole.kept.tolist() and merged.hashes.tolist() == whole.hashes.tolist()
+    every = np.arange(whole.ids.size)
+    assert merged.words(every) == whole.words(every)
+    unique, inverse = merged.distinct(every)  # positions and code points agree with the merged text
+    assert merged.words(unique) == list(dict.fromkeys(whole.words(every)))
 
 
 def test_the_index_grows_and_keeps_every_word():

@@ -34,7 +34,7 @@ import scipy.sparse as sp
 from akhbar.features import code_points, count_columns
 from akhbar.jit import compiled
 from akhbar.text import MIN_STEM, PREFIXES, SUFFIXES, Analyzer, normalize_written
-from akhbar.wordscan import _BASIS, _PRIME, WordIndex, _find, char_classes
+from akhbar.wordscan import _BASIS, _PRIME, Codes, WordIndex, _find, char_classes
 
 _ARABIC, _LATIN, _DIGIT = 1, 2, 3
 
@@ -207,17 +207,19 @@ class CompiledAnalysis:
     def supports(analyzer: Analyzer) -> bool:
         return analyzer.config.stemmer in ("light", "none")
 
-    def _run(self, words: list[str]) -> tuple:
+    def _run(self, words: list[str], codes: Codes | None = None) -> tuple:
         cfg = self.config
-        return _analyse(*_code_point_lists(words), self._mapped, self._mapped_len, char_classes(), cfg.keep_latin,
+        chars, offsets = _code_point_lists(words) if codes is None else (codes.chars.astype(np.int64), codes.offsets)
+        return _analyse(chars, offsets, self._mapped, self._mapped_len, char_classes(), cfg.keep_latin,
                         cfg.keep_numbers, cfg.min_token_length, self._stop, cfg.stemmer == "light",
                         *self._prefixes, *self._suffixes, ord("ه"), MIN_STEM, self._words, self._word_cols,
                         self._topics, self._topic_cols)
 
-    def analyse(self, words: list[str]) -> tuple[np.ndarray, sp.csr_matrix, sp.csr_matrix]:
+    def analyse(self, words: list[str], codes: Codes | None = None) -> tuple[np.ndarray, sp.csr_matrix, sp.csr_matrix]:
         """Per written word: how many analyzer tokens it has, and its count rows over the word and
-        topic vocabularies (``count_rows`` of ``Analyzer.tokens_per_line(normalize_written(...))``)."""
-        _, _, word_col, topic_col, first_token = self._run(words)
+        topic vocabularies (``count_rows`` of ``Analyzer.tokens_per_line(normalize_written(...))``).
+        *codes*, if given, must be ``Codes.of(words)``."""
+        _, _, word_col, topic_col, first_token = self._run(words, codes)
         n_tokens = np.diff(first_token)
         return (n_tokens, count_columns(word_col, n_tokens, self.widths[0]),
                 count_columns(topic_col, n_tokens, self.widths[1]))

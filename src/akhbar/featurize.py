@@ -326,7 +326,7 @@ class Featurizer:
     def export(self, words: list[str]) -> WordTable:
         """The rows of *words* (distinct written words) as a :class:`WordTable` to save."""
         table = _Table(len(self._blocks), keep_tokens=True)
-        self._add(table, list(words))
+        self._add(table, list(dict.fromkeys(words)))
         blocks = {}
         for name, rows in zip(self._blocks, table.rows):
             n = rows.n_rows
@@ -350,28 +350,47 @@ class Featurizer:
                 table = self._table
         return table
 
-    def _add(self, table: _Table, words: list[str]) -> None:
-        """Analyse the *words* not yet in *table* and add their rows to every block.
+    def _add(self, table: _Table, words: list[str], known: int | None = None, codes=None) -> np.ndarray:
+        """Analyse the distinct *words* not yet in *table*, add their rows to every block, and
+        return the row of each of *words*.
 
-        The analysis runs outside the table's lock, so threads analyse their batches' new words
-        at once; under the lock, words another thread added meanwhile are dropped and the rest
-        appended and published.
+        *known*: how many words the table had when the caller found that it lacks all of
+        *words* (the scan before this); None checks each word first. *codes*: the words'
+        :class:`akhbar.wordscan.Codes`, when the caller has them. The analysis runs outside
+        the table's lock, so threads analyse their batches' new words at once; under the lock,
+        words another thread added meanwhile are dropped and the rest appended and published.
         """
-        before = len(table.ids)
-        new = [w for w in dict.fromkeys(words) if w not in table.ids]
-        if not new:
-            return
+        if known is None or len(table.ids) != known:
+            known = len(table.ids)
+            at = [i for i, w in enumerate(words) if w not in table.ids]
+        else:
+            at = list(range(len(words)))
+        rows = np.full(len(words), -1, dtype=np.int64)
+        if at and len(at) == len(words):
+            rows[:] = self._add_new(table, words, known, codes)
+        elif at:  # the codes no longer line up with the words
+            rows[at] = self._add_new(table, [words[i] for i in at], known)
+        lacking = np.flatnonzero(rows < 0)  # words the table had, or another thread added meanwhile
+        if lacking.size:
+            rows[lacking] = np.fromiter(map(table.ids.__getitem__, [words[i] for i in lacking.tolist()]),
+                                        dtype=np.int64, count=lacking.size)
+        return rows
+
+    def _add_new(self, table: _Table, new: list[str], before: int, codes=None) -> np.ndarray:
+        """:meth:`_add` for *new*: words the table lacked when it had *before* words. Returns
+        each one's row, -1 for those another thread added meanwhile."""
         blocks, n_tokens, tokens = self._analyse(new, compiled=table.index is not None,
-                                                 keep_tokens=table.tokens is not None)
+                                                 keep_tokens=table.tokens is not None, codes=codes)
         recs = self._records(blocks, n_tokens) if self._weights is not None else None
+        placed = np.full(len(new), -1, dtype=np.int64)
         with table.lock:
             # words only ever join the table, so if it has not grown, all of *new* is still new
             fresh = range(len(new)) if len(table.ids) == before else [
                 i for i, w in enumerate(new) if w not in table.ids]
             if not fresh:
-                return
+                return placed
             if len(fresh) < len(new):
-                new = [new[i] for i in fresh]
+                new, codes = [new[i] for i in fresh], None
                 blocks, n_tokens = [rows[fresh] for rows in blocks], n_tokens[fresh]
                 tokens = [tokens[i] for i in fresh] if tokens is not None else None
                 recs = recs[fresh] if recs is not None else None
@@ -395,10 +414,12 @@ class Featurizer:
             if table.index is not None:
                 if len(table.index) != first:
                     raise RuntimeError("the word index and the table disagree on the number of words")
-                table.index.add(new)
+                table.index.add(new, codes)
             table.ids.update(zip(new, range(first, first + len(new))))
+        placed[list(fresh)] = np.arange(first, first + len(new))
+        return placed
 
-    def _analyse(self, new: list[str], compiled: bool, keep_tokens: bool) -> tuple:
+    def _analyse(self, new: list[str], compiled: bool, keep_tokens: bool, codes=None) -> tuple:
         """The rows of every block for the written words *new*, their token counts, and their
         tokens when *keep_tokens*.
 
@@ -411,7 +432,7 @@ class Featurizer:
         analysis = self._compiled_analysis() if compiled and not keep_tokens else None
         tokens = None
         if analysis is not None:
-            n_tokens, word_rows, topic_rows = analysis.analyse(new)
+            n_tokens, word_rows, topic_rows = analysis.analyse(new, codes)
         else:
             # one normalization pass over all new words: the steps are per character and a
             # written word holds no white space, so joining on newlines changes nothing
@@ -424,7 +445,7 @@ class Featurizer:
                           if self.topics is not None else None)
         blocks = {"words": word_rows, "topics": topic_rows}
         if self.chars is not None:
-            blocks["chars"] = self._char_rows(new, compiled)
+            blocks["chars"] = self._char_rows(new, compiled, codes)
         return [blocks[name] for name in self._blocks], n_tokens, tokens
 
     def _compiled_analysis(self):
@@ -444,7 +465,7 @@ class Featurizer:
 
     # -- batches --------------------------------------------------------------------------------
 
-    def _char_rows(self, words: list[str], compiled: bool) -> sp.csr_matrix:
+    def _char_rows(self, words: list[str], compiled: bool, codes=None) -> sp.csr_matrix:
         """The words' character n-gram rows: compiled (:class:`akhbar.wordscan.GramIndex`) once
         prediction has imported numba, else ``CharNgrams.word_rows`` (the same rows, tested)."""
         keys = self.chars._keys
@@ -454,7 +475,7 @@ class Featurizer:
             from akhbar.wordscan import GramIndex
 
             self._grams = GramIndex(keys, self._widths["chars"])
-        return self._grams.rows(words)
+        return self._grams.rows(words, codes)
 
     def _index(self, table: _Table):
         """The table's compiled word index, built from its words at the first batch (numba is
@@ -484,20 +505,21 @@ class Featurizer:
         words it lacked analysed and added first), with each text's start among them."""
         table = self._current_table()
         index = self._index(table)
+        known = len(table.ids)  # before the scan: every word the table had then, it finds
         scan = index.scan(texts)
         if scan.unfold.any():  # presentation forms: written_words unfolds them (NFKC) first
-            unfolded = [unfold_presentation_forms(t) if u else t for t, u in zip(texts, scan.unfold.tolist())]
-            # scan again only if that changed a text: NFKC leaves some characters of those
+            docs = np.flatnonzero(scan.unfold)
+            unfolded = [unfold_presentation_forms(texts[d]) for d in docs.tolist()]
+            # scan those again only if that changed them: NFKC leaves some characters of those
             # blocks as they are (U+FEFF, the byte-order mark, is the common one)
-            if any(a is not b and a != b for a, b in zip(unfolded, texts)):
-                texts = unfolded
-                scan = index.scan(texts)
+            changed = [i for i, d in enumerate(docs.tolist()) if unfolded[i] != texts[d]]
+            if changed:
+                scan = scan.replaced(docs[changed], index.scan([unfolded[i] for i in changed]))
         ids, doc_indptr = scan.ids, scan.doc_indptr
         missing = np.flatnonzero(ids < 0)
         if missing.size:
-            unknown = scan.words(missing)
-            self._add(table, unknown)
-            ids[missing] = np.fromiter(map(table.ids.__getitem__, unknown), dtype=np.int64, count=missing.size)
+            unique, inverse = scan.distinct(missing)
+            ids[missing] = self._add(table, scan.words(unique), known, scan.codes(unique))[inverse]
         return table, ids, doc_indptr
 
     def transform(self, texts: list[str], topics: bool = True) -> Features:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -70,6 +71,21 @@ def _joined(texts: list[str]) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
     starts = np.zeros(len(texts), dtype=np.int64)
     np.cumsum(lengths[:-1] + 1, out=starts[1:])
     return joined, code_points(joined), starts, lengths
+
+
+class Codes(NamedTuple):
+    """Words as code points: word i is ``chars[offsets[i]:offsets[i + 1]]``. A batch's new words
+    are cut from its scan this way once (:meth:`Scan.codes`) and handed to the word index, the
+    n-gram index and the analysis, each of which would otherwise join and encode them again."""
+
+    chars: np.ndarray    #: uint32
+    offsets: np.ndarray  #: int64, one more than the words
+
+    @classmethod
+    def of(cls, words: list[str]) -> "Codes":
+        offsets = np.zeros(len(words) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=len(words)), out=offsets[1:])
+        return cls(code_points("".join(words)), offsets)
 
 
 # -- checks -------------------------------------------------------------------------------------
@@ -257,7 +273,73 @@ def _look_up(cp, hashes, first, last, kept, classes, slots, chars, offsets):
 def _scan(cp, starts, lengths, classes, slots, chars, offsets):
     hashes, first, last, kept, doc_indptr, unfold = _split(cp, starts, lengths, classes)
     ids = _look_up(cp, hashes, first, last, kept, classes, slots, chars, offsets)
-    return ids, first, last, kept, doc_indptr, unfold
+    return ids, first, last, kept, doc_indptr, unfold, hashes
+
+
+@compiled()
+def _same_spans(cp, a, a_end, b, b_end, classes):
+    """Whether cp[a:a_end] and cp[b:b_end] are the same word once deleted characters are skipped."""
+    while True:
+        while a < a_end and cp[a] < 0x10000 and classes[cp[a]] & DELETED:
+            a += 1
+        while b < b_end and cp[b] < 0x10000 and classes[cp[b]] & DELETED:
+            b += 1
+        if a == a_end or b == b_end:
+            return a == a_end and b == b_end
+        if cp[a] != cp[b]:
+            return False
+        a += 1
+        b += 1
+
+
+@compiled(nogil=True)
+def _distinct(cp, hashes, first, last, kept, classes, which):
+    """The distinct words among positions *which*: the position of each one's first occurrence
+    (in the order they first occur), and for every position of *which* its word's number there.
+    A small hash of its own, compared in full as :func:`_find` does."""
+    n = which.size
+    size = 16
+    while size < 2 * n:
+        size *= 2
+    mask = size - 1
+    slots = np.full(size, -1, dtype=np.int64)
+    unique = np.empty(n, dtype=np.int64)
+    inverse = np.empty(n, dtype=np.int64)
+    u = 0
+    for q in range(n):
+        w = which[q]
+        slot = np.int64(_mix(hashes[w]) & np.uint64(mask))
+        while True:
+            v = slots[slot]
+            if v < 0:
+                slots[slot], unique[u], inverse[q] = u, w, u
+                u += 1
+                break
+            o = unique[v]
+            if hashes[o] == hashes[w] and kept[o] == kept[w] and _same_spans(cp, first[o], last[o], first[w],
+                                                                             last[w], classes):
+                inverse[q] = v
+                break
+            slot = (slot + 1) & mask
+    return unique[:u].copy(), inverse
+
+
+@compiled(nogil=True)
+def _gather(cp, first, last, kept, classes, which):
+    """The code points of the words at positions *which*, deleted characters left out."""
+    offsets = np.zeros(which.size + 1, dtype=np.int64)
+    for q in range(which.size):
+        offsets[q + 1] = offsets[q] + kept[which[q]]
+    chars = np.empty(offsets[which.size], dtype=np.uint32)
+    for q in range(which.size):
+        j = offsets[q]
+        for i in range(first[which[q]], last[which[q]]):
+            c = cp[i]
+            if c < 0x10000 and classes[c] & DELETED:
+                continue
+            chars[j] = c
+            j += 1
+    return chars, offsets
 
 
 @dataclass
@@ -273,12 +355,53 @@ class Scan:
     kept: np.ndarray
     doc_indptr: np.ndarray
     unfold: np.ndarray
+    hashes: np.ndarray  #: each word's FNV hash (of its characters that are not deleted)
+    cp: np.ndarray      #: ``text`` as code points
 
     def words(self, which: np.ndarray) -> list[str]:
         """The written words at positions *which*, as strings (deleted characters removed)."""
         text, sub = self.text, _DELETE_RE.sub
         bounds = zip(self.first[which].tolist(), self.last[which].tolist(), self.kept[which].tolist())
         return [text[a:b] if b - a == k else sub("", text[a:b]) for a, b, k in bounds]
+
+    def codes(self, which: np.ndarray) -> Codes:
+        """The words at positions *which* as :class:`Codes` (what :meth:`words` gives, encoded)."""
+        return Codes(*_gather(self.cp, self.first, self.last, self.kept, char_classes(),
+                              np.asarray(which, dtype=np.int64)))
+
+    def distinct(self, which: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct words at positions *which*: ``(unique, inverse)``, where ``unique`` holds
+        the position of each one's first occurrence and ``which[i]`` is the word at
+        ``unique[inverse[i]]``. A batch's unknown words become one string each, not one per
+        occurrence."""
+        which = np.asarray(which, dtype=np.int64)
+        return _distinct(self.cp, self.hashes, self.first, self.last, self.kept, char_classes(), which)
+
+    def replaced(self, docs: np.ndarray, other: "Scan") -> "Scan":
+        """This scan with the words of texts *docs* taken from *other*, a scan of those texts
+        alone (in that order), as if the whole batch had been scanned with them.
+
+        Why: a text with presentation forms is unfolded and scanned again, and one such text
+        in a batch of 512 (about one article in a hundred has them) used to mean scanning all
+        512 again."""
+        docs = np.asarray(docs, dtype=np.int64)
+        n_self, shift = self.ids.size, len(self.text) + 1
+        counts = np.diff(self.doc_indptr)
+        source = self.doc_indptr[:-1].copy()
+        counts[docs], source[docs] = np.diff(other.doc_indptr), other.doc_indptr[:-1] + n_self
+        doc_indptr = np.zeros(counts.size + 1, dtype=np.int64)
+        np.cumsum(counts, out=doc_indptr[1:])
+        take = np.repeat(source - doc_indptr[:-1], counts) + np.arange(doc_indptr[-1])
+
+        def joined(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            return np.concatenate([a, b])[take]
+
+        unfold = self.unfold.copy()
+        unfold[docs] = other.unfold
+        return Scan(self.text + "\n" + other.text, joined(self.ids, other.ids),
+                    joined(self.first, other.first + shift), joined(self.last, other.last + shift),
+                    joined(self.kept, other.kept), doc_indptr, unfold, joined(self.hashes, other.hashes),
+                    np.concatenate([self.cp, np.array([10], dtype=self.cp.dtype), other.cp]))
 
 
 class WordIndex:
@@ -307,15 +430,19 @@ class WordIndex:
         """(slots, code points, offsets): what a compiled lookup (``_find``) probes."""
         return self._arrays
 
-    def add(self, words: list[str]) -> None:
-        """Append *words* (distinct, not yet present) as rows ``len(self)`` onward."""
+    def add(self, words: list[str], codes: Codes | None = None) -> None:
+        """Append *words* (distinct, not yet present) as rows ``len(self)`` onward; *codes*, if
+        given, must be ``Codes.of(words)``."""
         if not words:
             return
+        codes = Codes.of(words) if codes is None else codes
+        if codes.offsets.size != len(words) + 1:
+            raise ValueError("the code points do not fit the words")
         slots, chars, offsets = self._arrays
-        cps = code_points("".join(words))
+        cps = codes.chars
         n, k = self.n, len(words)
         start = int(offsets[n])
-        ends = start + np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=k))
+        ends = start + codes.offsets[1:]
         if start + cps.size > chars.size or n + k + 1 > offsets.size or 2 * (n + k) >= slots.size:
             # room for as many again: a model's first add is its 150,000 seed words, and growing
             # from exactly that size would rebuild the whole index at the first new word
@@ -338,7 +465,7 @@ class WordIndex:
         """Split *texts* into written words and find each one's row."""
         joined, cp, starts, lengths = _joined(texts)
         slots, chars, offsets = self._arrays
-        return Scan(joined, *_scan(cp, starts, lengths, char_classes(), slots, chars, offsets))
+        return Scan(joined, *_scan(cp, starts, lengths, char_classes(), slots, chars, offsets), cp)
 
 
 # -- summing rows -------------------------------------------------------------------------------
@@ -580,10 +707,14 @@ class GramIndex:
         self.grams, self.n_cols = grams, n_cols
         self.slot_keys, self.slot_cols = _key_slots(grams.keys, grams.columns)
 
-    def rows(self, words: list[str]) -> sp.csr_matrix:
-        lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words)) + 2
-        padded = f" {'  '.join(words)} " if words else ""  # each word between spaces, as char_wb pads it
+    def rows(self, words: list[str], codes: Codes | None = None) -> sp.csr_matrix:
+        """The n-gram count rows of *words* (*codes*, if given, must be ``Codes.of(words)``)."""
+        codes = Codes.of(words) if codes is None else codes
+        lengths = np.diff(codes.offsets) + 2
+        # each word between spaces, as char_wb pads it: word i's characters move 2i + 1 along
+        padded = np.full(codes.chars.size + 2 * len(words), 32, dtype=np.uint32)
+        padded[np.arange(codes.chars.size) + 2 * np.repeat(np.arange(len(words)), lengths - 2) + 1] = codes.chars
         g = self.grams
-        indptr, cols, counts = _gram_rows(code_points(padded), lengths, self.letter_ids, g.base, g.lo,
+        indptr, cols, counts = _gram_rows(padded, lengths, self.letter_ids, g.base, g.lo,
                                           g.hi, self.slot_keys, self.slot_cols, self.n_cols)
         return sp.csr_matrix((counts, cols, indptr), shape=(len(words), self.n_cols))
