@@ -35,10 +35,15 @@ def test_classify_benchmark_on_a_sample(shared_data, tmp_path):
             "full", "label_only", "all_cores", "label_only_all_cores"}
         assert all(v > 0 for v in row["akhbar"]["baseline_docs_per_second_beside"].values())
         assert "fitted" not in row["baseline"]
+    stream = result["stream"]  # the larger unseen corpus, labelled by the ant2-random model
+    assert stream["articles"] == 150
+    assert stream["label_only_docs_per_second"] > 0 and stream["full_docs_per_second"] > 0
+    assert stream["label_only_ratio"] > 0 and stream["full_ratio"] > 0
+    assert stream["new_words_in_the_last_table"] > 0
     transfer = result["results"][2]
     assert set(transfer["akhbar"]["per_label_f1"]) == {"culture", "economy", "internationalNews", "sport", "technology"}
     text = (tmp_path / "small.md").read_text(encoding="utf-8")
-    assert "akhbar / baseline" in text and "ant2-cross-outlet" in text
+    assert "akhbar / baseline" in text and "ant2-cross-outlet" in text and "| saudinewsnet |" in text
 
 
 def test_evaluations_split_as_documented(shared_data):
