@@ -35,6 +35,10 @@ def test_classify_benchmark_on_a_sample(shared_data, tmp_path):
             "full", "label_only", "all_cores", "label_only_all_cores"}
         assert all(v > 0 for v in row["akhbar"]["baseline_docs_per_second_beside"].values())
         assert "fitted" not in row["baseline"]
+        # every kind of pass repeated on fresh models, each paired with its own baseline timing
+        for runs in row["akhbar"]["throughput_passes"].values():
+            assert len(runs) == 3 and all(r["docs_per_second"] > 0 and r["ratio"] > 0 for r in runs)
+        assert row["akhbar_over_baseline"]["throughput_label_only"] == row["akhbar"]["paired_ratios"]["label_only"]
     stream = result["stream"]  # the larger unseen corpus, labelled by the ant2-random model
     assert stream["articles"] == 150
     assert stream["label_only_docs_per_second"] > 0 and stream["full_docs_per_second"] > 0
