@@ -48,6 +48,8 @@ def test_classify_benchmark_on_a_sample(shared_data, tmp_path):
     assert set(transfer["akhbar"]["per_label_f1"]) == {"culture", "economy", "internationalNews", "sport", "technology"}
     text = (tmp_path / "small.md").read_text(encoding="utf-8")
     assert "akhbar / baseline" in text and "ant2-cross-outlet" in text and "| saudinewsnet |" in text
+    random = result["results"][0]  # the throughput table shows the repeated passes' medians
+    assert f"| ant2-random | {random['akhbar']['full_docs_per_second']} (" in text
 
 
 def test_evaluations_split_as_documented(shared_data):

@@ -519,7 +519,8 @@ def render_classify(result: dict) -> str:
     for row in result["results"]:
         a, q = row["akhbar"], row["akhbar_over_baseline"]
         beside = ", ".join(str(v) for v in a["baseline_docs_per_second_beside"].values())
-        lines.append(f"| {row['evaluation']} | {a['predict_docs_per_second']} ({q['throughput']}×) | "
+        lines.append(f"| {row['evaluation']} | {a.get('full_docs_per_second', a['predict_docs_per_second'])} "
+                     f"({q['throughput']}×) | "
                      f"{a['label_only_docs_per_second']} ({q['throughput_label_only']}×) | "
                      f"{a['all_cores_docs_per_second']} ({q['throughput_all_cores']}×) | "
                      f"{a['label_only_all_cores_docs_per_second']} ({q['throughput_label_only_all_cores']}×) | "
