@@ -63,12 +63,11 @@ def normalized_chars() -> tuple[np.ndarray, np.ndarray]:
     return out, lengths
 
 
-def _code_point_lists(strings) -> tuple[np.ndarray, np.ndarray]:
-    """Strings as one code point array and offsets (row i = chars[offsets[i]:offsets[i+1]])."""
-    strings = list(strings)
-    offsets = np.zeros(len(strings) + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum(np.fromiter(map(len, strings), dtype=np.int64, count=len(strings)))
-    return code_points("".join(strings)).astype(np.int64), offsets
+def _code_point_lists(strings, codes: Codes | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Strings (or their *codes*, when the caller has them) as one int64 code point array and
+    offsets (row i = chars[offsets[i]:offsets[i+1]]), the types the compiled analysis takes."""
+    codes = Codes.of(list(strings)) if codes is None else codes
+    return codes.chars.astype(np.int64), codes.offsets
 
 
 @compiled(nogil=True)
@@ -209,9 +208,8 @@ class CompiledAnalysis:
 
     def _run(self, words: list[str], codes: Codes | None = None) -> tuple:
         cfg = self.config
-        chars, offsets = _code_point_lists(words) if codes is None else (codes.chars.astype(np.int64), codes.offsets)
-        return _analyse(chars, offsets, self._mapped, self._mapped_len, char_classes(), cfg.keep_latin,
-                        cfg.keep_numbers, cfg.min_token_length, self._stop, cfg.stemmer == "light",
+        return _analyse(*_code_point_lists(words, codes), self._mapped, self._mapped_len, char_classes(),
+                        cfg.keep_latin, cfg.keep_numbers, cfg.min_token_length, self._stop, cfg.stemmer == "light",
                         *self._prefixes, *self._suffixes, ord("ه"), MIN_STEM, self._words, self._word_cols,
                         self._topics, self._topic_cols)
 
