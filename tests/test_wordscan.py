@@ -56,8 +56,40 @@ def test_scan_splits_like_written_words_and_finds_exactly_the_known_words(texts,
             continue
         at = np.arange(scan.doc_indptr[d], scan.doc_indptr[d + 1])
         assert scan.words(at) == expected
+        assert scan.packed[at].tolist() == [packed_key(w) for w in expected]
         assert scan.ids[at].tolist() == [row.get(w, -1) if w not in ("كتابات", "ك") else len(known) + ("كتابات", "ك").index(w)
                                          for w in expected]
+
+
+def packed_key(word: str) -> int:
+    """What wordscan._packed must give: up to eight characters of U+0600-U+06FE, a byte each."""
+    if len(word) > 8 or not all(0x600 <= ord(c) <= 0x6FE for c in word):
+        return 0
+    return sum((ord(c) - 0x5FF) << (8 * i) for i, c in enumerate(word))
+
+
+@pytest.mark.parametrize("word,fits", [
+    ("ك", True), ("كتاب", True), ("والمعلومات", False), ("ككككككkk", False), ("كككككككك", True),
+    ("ككككككككك", False), ("٣٤", True), ("؀", True), ("۾", True), ("ۿ", False),
+    ("׿", False), ("ab", False), ("ک", True), ("𝔸", False),
+])
+def test_packed_keys_hold_short_arabic_words_exactly(word, fits):
+    index = WordIndex()
+    index.add([word])
+    scan = index.scan([word])
+    assert (int(scan.packed[0]) != 0) == fits
+    assert int(scan.packed[0]) == packed_key(word) == int(index.arrays[3][0])
+    assert scan.ids.tolist() == [0]
+
+
+def test_a_row_whose_packed_key_is_wrong_or_unwritten_is_still_found_by_its_code_points():
+    """The fallback when the packed check fails: the full probe, comparing code points. (A scan
+    can meet an unwritten key while another thread adds the word.)"""
+    index = WordIndex()
+    index.add(["كتاب", "قلم", "مدرسة"])
+    keys = index.arrays[3]
+    keys[0], keys[1] = 0, keys[2]
+    assert index.scan(["مدرسة قلم كتاب دفتر"]).ids.tolist() == [2, 1, 0, -1]
 
 
 def test_presentation_forms_are_flagged_for_unfolding():
@@ -97,6 +129,7 @@ def test_replacing_some_texts_scan_equals_scanning_the_batch_with_them(texts, ot
     assert merged.ids.tolist() == whole.ids.tolist()
     assert merged.unfold.tolist() == whole.unfold.tolist()
     assert merged.kept.tolist() == whole.kept.tolist() and merged.hashes.tolist() == whole.hashes.tolist()
+    assert merged.packed.tolist() == whole.packed.tolist()
     every = np.arange(whole.ids.size)
     assert merged.words(every) == whole.words(every)
     unique, inverse = merged.distinct(every)  # positions and code points agree with the merged text
@@ -113,6 +146,17 @@ def test_the_index_grows_and_keeps_every_word():
     scan = index.scan([" ".join(words[::-1]), "كلمة5000 كلمة"])
     assert scan.ids[:len(words)].tolist() == list(range(len(words)))[::-1]
     assert scan.ids[len(words):].tolist() == [-1, -1]
+
+
+@pytest.mark.parametrize("text", ["ب " * 1000, "ب" * 5000, "\u064e " * 300 + "ب ج" * 400, "  " * 10])
+def test_a_batch_denser_in_words_than_the_split_guesses_is_split_whole(text):
+    """The split makes room for a word per five characters and counts them when that is short."""
+    index = WordIndex()
+    index.add(["ب"])
+    scan = index.scan([text, "ب ب"])
+    words = written_words(text)
+    assert scan.words(np.arange(scan.doc_indptr[1])) == words
+    assert scan.ids.tolist() == [0 if w == "ب" else -1 for w in words] + [0, 0]
 
 
 def test_an_empty_batch_and_word_less_texts():

@@ -22,8 +22,9 @@ probe, and a loop whose probes do not depend on one another lets the processor w
 once. On the ant2 test articles that took the scan from 0.30 s to 0.19 s and the n-grams of a
 first pass's new words from 0.26 s to 0.10 s.
 
-Exactness: a word is found only when its code points equal a stored word's, compared in full; the
-hash decides where to look, never what matches. The character classes come from the definitions
+Exactness: a word is found only when its code points equal a stored word's, compared in full
+(for most Arabic words as one packed integer that holds all of them, :func:`_packed`); the hash
+decides where to look, never what matches. The character classes come from the definitions
 the Python path uses (``str.isspace`` and the regexes of :mod:`akhbar.text`), tabulated over the
 Basic Multilingual Plane; no character beyond it is white space, deleted, Arabic, a presentation
 form or a control character. A text with presentation forms (which ``written_words`` first unfolds
@@ -145,19 +146,50 @@ def _slot_and_tag(h, mask):
     return np.int64(m & np.uint64(mask)), np.int64((m >> np.uint64(33)) & np.uint64(0x7FFFFFFF))
 
 
+_PACK_BASE, _PACK_TOP, _PACK_WIDTH = 0x5FF, 0x6FE, 8
+
+
 @compiled()
-def _insert(slots, chars, offsets, first, stop):
+def _packed(chars, a, b):
+    """Code points chars[a:b] as one exact 64-bit key when they fit, else 0: up to eight
+    characters of the Arabic block (U+0600-U+06FE), one byte each, none of them zero. Most
+    written Arabic words fit (87 % of the ant2 test articles' words), and for them checking a
+    found row is one comparison of two integers instead of a loop over their characters."""
+    if b - a > _PACK_WIDTH:
+        return np.uint64(0)
+    key = np.uint64(0)
+    for i in range(a, b):
+        c = np.int64(chars[i])
+        if c <= _PACK_BASE or c > _PACK_TOP:
+            return np.uint64(0)
+        key |= np.uint64(c - _PACK_BASE) << np.uint64(8 * (i - a))
+    return key
+
+
+@compiled()
+def _insert(slots, chars, offsets, keys, first, stop):
     """Put rows first..stop-1 (their code points already in *chars*) into the open-addressing
-    *slots*: each holds ``tag << 32 | row``, -1 when empty."""
+    *slots*: each holds ``tag << 32 | row``, -1 when empty. Each row's packed key (:func:`_packed`)
+    is written before the slot that makes the row findable.
+
+    Hashes first, then the probes: with the hashing out of the probing loop, many of its reads
+    of the slots (a cache miss each) are under way at once, which took a model's 150,000 seed
+    words from 17 ms to 10 ms."""
     mask = slots.size - 1
+    start = np.empty(stop - first, dtype=np.int64)
     for r in range(first, stop):
         h = _BASIS
         for j in range(offsets[r], offsets[r + 1]):
             h = (h ^ np.uint64(chars[j])) * _PRIME
+        keys[r] = _packed(chars, offsets[r], offsets[r + 1])
         slot, tag = _slot_and_tag(h, mask)
+        start[r - first] = (tag << 32) | slot
+    for r in range(first, stop):
+        v = start[r - first]
+        slot = v & _ROW
         while slots[slot] >= 0:
             slot = (slot + 1) & mask
-        slots[slot] = (tag << 32) | r
+        slots[slot] = (v >> 32 << 32) | r
 
 
 @compiled()
@@ -192,12 +224,10 @@ def _find(cp, start, stop, classes, h, length, slots, chars, offsets):
 
 
 @compiled(nogil=True)
-def _split(cp, starts, lengths, classes):
-    """The written words of each text: where each starts and stops, its FNV hash and its
-    characters that are not deleted; each text's first word; which texts need unfolding."""
-    n_docs = starts.size
-    total = 0  # first pass: how many words, so the outputs are allocated once
-    for d in range(n_docs):
+def _count_words(cp, starts, lengths, classes):
+    """How many written words the texts hold (for when :func:`_split`'s first guess is short)."""
+    total = 0
+    for d in range(starts.size):
         inside = False
         for i in range(starts[d], starts[d] + lengths[d]):
             c = cp[i]
@@ -207,7 +237,18 @@ def _split(cp, starts, lengths, classes):
             elif not k & DELETED and not inside:
                 total += 1
                 inside = True
+    return total
+
+
+@compiled(nogil=True)
+def _split(cp, starts, lengths, classes, total):
+    """The written words of each text: where each starts and stops, its FNV hash, its characters
+    that are not deleted and their packed key (:func:`_packed`, 0 when they do not fit); each
+    text's first word; which texts need unfolding. Room is made for *total* words: the first
+    output says whether that was enough (if not, the caller counts them and calls again)."""
+    n_docs = starts.size
     hashes = np.empty(total, dtype=np.uint64)
+    packed = np.empty(total, dtype=np.uint64)
     first = np.empty(total, dtype=np.int64)
     last = np.empty(total, dtype=np.int64)
     kept = np.empty(total, dtype=np.int64)
@@ -224,7 +265,10 @@ def _split(cp, starts, lengths, classes):
             if k & (SPACE | DELETED):
                 i += 1
                 continue
+            if w == total:
+                return False, hashes, first, last, kept, doc_indptr, unfold, packed
             start, h, length = i, _BASIS, 0  # a word starts here and runs to the next space
+            key, fits = np.uint64(0), True
             while i < end:
                 c = cp[i]
                 k = classes[c] if c < 0x10000 else 0
@@ -234,46 +278,66 @@ def _split(cp, starts, lengths, classes):
                     break
                 if not k & DELETED:
                     h = (h ^ np.uint64(c)) * _PRIME
+                    if length < _PACK_WIDTH and _PACK_BASE < c <= _PACK_TOP:
+                        key |= np.uint64(c - _PACK_BASE) << np.uint64(8 * length)
+                    else:
+                        fits = False
                     length += 1
                 i += 1
             hashes[w], first[w], last[w], kept[w] = h, start, i, length
+            packed[w] = key if fits else np.uint64(0)
             w += 1
         doc_indptr[d + 1] = w
-    return hashes, first, last, kept, doc_indptr, unfold
+    return True, hashes[:w], first[:w], last[:w], kept[:w], doc_indptr, unfold, packed[:w]
 
 
 @compiled(nogil=True)
-def _look_up(cp, hashes, first, last, kept, classes, slots, chars, offsets):
-    """Each word's row, or -1. In three passes over all the words, not one word at a time:
-    each pass's memory reads (the first slot, then the offsets of the row it names, then the
-    row's code points) do not depend on one another across words, so the processor has many
-    under way at once instead of waiting for each in turn."""
+def _look_up(cp, hashes, first, last, kept, packed, classes, slots, chars, keys, offsets):
+    """Each word's row, or -1. In two passes over all the words, not one word at a time, so
+    each pass's memory reads do not depend on one another across words and the processor has
+    many under way at once instead of waiting for each in turn:
+
+    1. probe the slots for the word's tag (31 bits of its hash), which settles nearly every
+       word: either an empty slot (the index lacks it) or the one slot holding its tag;
+    2. check the candidate row exactly: its packed key against the word's (one comparison, for
+       the 87 % of words that pack), else its code points; where that fails (two words with one
+       tag), probe again comparing every candidate (:func:`_find`).
+
+    Checking the packed keys took the lookup of the ant2 test articles' 1.4 million words from
+    0.16 s to 0.07 s: comparing code points was a loop of unpredictable length per word."""
     n, mask = hashes.size, slots.size - 1
     ids = np.empty(n, dtype=np.int64)
-    tags = np.empty(n, dtype=np.int64)
-    for w in range(n):  # 1: the first slot of each word
-        slot, tags[w] = _slot_and_tag(hashes[w], mask)
-        ids[w] = slots[slot]
-    for w in range(n):  # 2: its row, when the tag matches and the row has the word's length
-        v = ids[w]
-        r = v & _ROW
-        if v >= 0 and (v >> 32) == tags[w] and offsets[r + 1] - offsets[r] == kept[w]:
-            ids[w] = r
-        else:
-            ids[w] = -2 if v >= 0 else -1  # -2: look further
-    for w in range(n):  # 3: compare the code points (and probe on where the first slot missed)
+    for w in range(n):  # 1: the slot holding the word's tag, or the empty one that ends its probe
+        slot, tag = _slot_and_tag(hashes[w], mask)
+        while True:
+            v = slots[slot]
+            if v < 0 or (v >> 32) == tag:
+                break
+            slot = (slot + 1) & mask
+        ids[w] = v & _ROW if v >= 0 else -1
+    for w in range(n):  # 2: the exact check
         r = ids[w]
-        if r >= 0 and _same(cp, first[w], last[w], classes, r, chars, offsets, kept[w]):
+        if r < 0:
             continue
-        if r != -1:
-            ids[w] = _find(cp, first[w], last[w], classes, hashes[w], kept[w], slots, chars, offsets)
+        key = packed[w]
+        if key != 0:
+            if keys[r] == key:
+                continue
+        elif _same(cp, first[w], last[w], classes, r, chars, offsets, kept[w]):
+            continue
+        ids[w] = _find(cp, first[w], last[w], classes, hashes[w], kept[w], slots, chars, offsets)
     return ids
 
 
-def _scan(cp, starts, lengths, classes, slots, chars, offsets):
-    hashes, first, last, kept, doc_indptr, unfold = _split(cp, starts, lengths, classes)
-    ids = _look_up(cp, hashes, first, last, kept, classes, slots, chars, offsets)
-    return ids, first, last, kept, doc_indptr, unfold, hashes
+def _scan(cp, starts, lengths, classes, slots, chars, offsets, keys):
+    # room for a word per five characters: Arabic news averages one per six and a half (with its
+    # space), and guessing spares a counting pass over every character (a third of the split)
+    room, *split = _split(cp, starts, lengths, classes, cp.size // 5 + 16)
+    if not room:
+        room, *split = _split(cp, starts, lengths, classes, _count_words(cp, starts, lengths, classes))
+    hashes, first, last, kept, doc_indptr, unfold, packed = split
+    ids = _look_up(cp, hashes, first, last, kept, packed, classes, slots, chars, keys, offsets)
+    return ids, first, last, kept, doc_indptr, unfold, hashes, packed
 
 
 @compiled()
@@ -356,6 +420,7 @@ class Scan:
     doc_indptr: np.ndarray
     unfold: np.ndarray
     hashes: np.ndarray  #: each word's FNV hash (of its characters that are not deleted)
+    packed: np.ndarray  #: each word's packed key (:func:`_packed`), 0 where it does not fit
     cp: np.ndarray      #: ``text`` as code points
 
     def words(self, which: np.ndarray) -> list[str]:
@@ -401,6 +466,7 @@ class Scan:
         return Scan(self.text + "\n" + other.text, joined(self.ids, other.ids),
                     joined(self.first, other.first + shift), joined(self.last, other.last + shift),
                     joined(self.kept, other.kept), doc_indptr, unfold, joined(self.hashes, other.hashes),
+                    joined(self.packed, other.packed),
                     np.concatenate([self.cp, np.array([10], dtype=self.cp.dtype), other.cp]))
 
 
@@ -411,23 +477,24 @@ class WordIndex:
     when additions are serialised by the caller (the table's lock), though scans run without
     the GIL: a scan reads one published tuple of arrays; an addition that outgrows them builds
     new ones and publishes them together (a Python assignment, under the GIL), and one that fits
-    writes a word's code points and offsets before the one slot store that makes it findable.
-    Whatever a scan running meanwhile sees of that, it cannot match the wrong row: unwritten
-    offsets and code points are zeros, which no word's length or letters equal. At worst it
+    writes a word's code points, offsets and packed key before the one slot store that makes it
+    findable. Whatever a scan running meanwhile sees of that, it cannot match the wrong row:
+    unwritten offsets, code points and keys are zeros, which no word's length, letters or
+    packed key equal. At worst it
     calls the word unknown, and the caller finds it in the table under the table's lock.
     """
 
     def __init__(self):
         self._arrays = (np.full(1024, -1, dtype=np.int64), np.zeros(16_384, dtype=np.uint32),
-                        np.zeros(1024, dtype=np.int64))
+                        np.zeros(1024, dtype=np.int64), np.zeros(1024, dtype=np.uint64))
         self.n = 0
 
     def __len__(self) -> int:
         return self.n
 
     @property
-    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(slots, code points, offsets): what a compiled lookup (``_find``) probes."""
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(slots, code points, offsets, packed keys per row): what a compiled lookup probes."""
         return self._arrays
 
     def add(self, words: list[str], codes: Codes | None = None) -> None:
@@ -438,7 +505,7 @@ class WordIndex:
         codes = Codes.of(words) if codes is None else codes
         if codes.offsets.size != len(words) + 1:
             raise ValueError("the code points do not fit the words")
-        slots, chars, offsets = self._arrays
+        slots, chars, offsets, keys = self._arrays
         cps = codes.chars
         n, k = self.n, len(words)
         start = int(offsets[n])
@@ -447,25 +514,26 @@ class WordIndex:
             # room for as many again: a model's first add is its 150,000 seed words, and growing
             # from exactly that size would rebuild the whole index at the first new word
             chars, offsets = grown(chars, 2 * (start + cps.size)), grown(offsets, 2 * (n + k) + 1)
+            keys = np.zeros(offsets.size, dtype=np.uint64)  # _insert below writes every row's
             chars[start:start + cps.size] = cps
             offsets[n + 1:n + k + 1] = ends
             # at most half full (linear probing stays short), and as small as that allows: the
             # slots are read once per word scanned, so the fewer cache lines they span the better
             slots = np.full(1 << max(10, int(2 * (n + k)).bit_length()), -1, dtype=np.int64)
-            _insert(slots, chars, offsets, 0, n + k)
+            _insert(slots, chars, offsets, keys, 0, n + k)
             self.n = n + k
-            self._arrays = (slots, chars, offsets)
+            self._arrays = (slots, chars, offsets, keys)
         else:
             chars[start:start + cps.size] = cps
             offsets[n + 1:n + k + 1] = ends
-            _insert(slots, chars, offsets, n, n + k)
+            _insert(slots, chars, offsets, keys, n, n + k)
             self.n = n + k
 
     def scan(self, texts: list[str]) -> Scan:
         """Split *texts* into written words and find each one's row."""
         joined, cp, starts, lengths = _joined(texts)
-        slots, chars, offsets = self._arrays
-        return Scan(joined, *_scan(cp, starts, lengths, char_classes(), slots, chars, offsets), cp)
+        slots, chars, offsets, keys = self._arrays
+        return Scan(joined, *_scan(cp, starts, lengths, char_classes(), slots, chars, offsets, keys), cp)
 
 
 # -- summing rows -------------------------------------------------------------------------------
@@ -607,15 +675,19 @@ def sum_rows(ids: np.ndarray, doc_indptr: np.ndarray, blocks: list[Block], norma
 @compiled()
 def _key_slots(keys, columns):
     """An open-addressing table of the gram *keys* (all positive): per slot its key (-1: empty)
-    and column, side by side so a probe reads one place."""
+    and column. Each key's first slot is worked out before any is filled, so the probes' cache
+    misses overlap (as in :func:`_insert`)."""
     size = 1024
     while size < 2 * keys.size:
         size *= 2
     slot_keys = np.full(size, -1, dtype=np.int64)
     slot_cols = np.zeros(size, dtype=np.int32)
     mask = np.uint64(size - 1)
+    start = np.empty(keys.size, dtype=np.int64)
     for i in range(keys.size):
-        slot = np.int64(_mix(np.uint64(keys[i])) & mask)
+        start[i] = np.int64(_mix(np.uint64(keys[i])) & mask)
+    for i in range(keys.size):
+        slot = start[i]
         while slot_keys[slot] >= 0:
             slot = (slot + 1) & (size - 1)
         slot_keys[slot], slot_cols[slot] = keys[i], columns[i]
