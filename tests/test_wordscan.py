@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 
 from akhbar.estimators import CharNgrams
 from akhbar.features import count_rows, normalize_rows
-from akhbar.predictor import InputError, clean_input, clean_inputs
+from akhbar.predictor import InputError, clean_batch, clean_input, clean_inputs
 from akhbar.text import arabic_letters, unfold_presentation_forms, written_words
 from akhbar.wordscan import (ARABIC, CONTROL, DELETED, PRESENTATION, SPACE, SURROGATE, Block, Codes, GramIndex,
-                             WordIndex, char_classes, sum_rows, text_checks, work_area)
+                             WordIndex, char_classes, join, sum_rows, text_checks, work_area)
 
 # each character with the classes it must have, written out by hand
 CLASS_CASES = [
@@ -193,6 +193,29 @@ def test_clean_inputs_equals_clean_input_item_by_item(item):
 def test_clean_inputs_on_random_batches(items):
     got = [str(g) if isinstance(g, InputError) else g for g in clean_inputs(items)]
     assert got == [_outcome(item) for item in items]
+
+
+@pytest.mark.parametrize("batch,as_is", [
+    (["سلام عليكم", "خبر عاجل"], True), ([], True), (["سلام", ""], False), (["سلام", 5], False),
+    (["سلام", "<b>خبر</b>"], False), (["سلام", "hello world"], False), (["سلام\x07"], False),
+])
+def test_clean_batch_hands_on_the_joined_batch_only_when_every_item_is_kept_as_it_is(batch, as_is):
+    outcomes, joined = clean_batch(batch)
+    assert [str(o) if isinstance(o, InputError) else o for o in outcomes] == \
+        [str(o) if isinstance(o, InputError) else o for o in clean_inputs(batch)]
+    assert (joined is not None) == as_is
+    if as_is:
+        assert all(o[0] is item for o, item in zip(outcomes, batch))
+        index = WordIndex()
+        index.add(["سلام", "عاجل"])
+        given, own = index.scan(batch, joined), index.scan(batch)
+        assert given.ids.tolist() == own.ids.tolist() and given.text == own.text
+        assert given.doc_indptr.tolist() == own.doc_indptr.tolist()
+
+
+def test_a_scan_refuses_a_joined_batch_of_other_texts():
+    with pytest.raises(ValueError, match="joined batch"):
+        WordIndex().scan(["سلام", "خبر"], join(["سلام"]))
 
 
 def test_text_checks_count_arabic_letters_like_the_regex():

@@ -500,13 +500,14 @@ class Featurizer:
             areas[key] = work_area(blocks)
         return areas[key]
 
-    def _ids(self, texts: list[str]) -> tuple[_Table, np.ndarray, np.ndarray]:
+    def _ids(self, texts: list[str], joined=None) -> tuple[_Table, np.ndarray, np.ndarray]:
         """The table this batch uses, and the row of each written word of *texts* in it (the
-        words it lacked analysed and added first), with each text's start among them."""
+        words it lacked analysed and added first), with each text's start among them. *joined*:
+        ``akhbar.wordscan.join(texts)``, when the caller has it."""
         table = self._current_table()
         index = self._index(table)
         known = len(table.ids)  # before the scan: every word the table had then, it finds
-        scan = index.scan(texts)
+        scan = index.scan(texts, joined)
         if scan.unfold.any():  # presentation forms: written_words unfolds them (NFKC) first
             docs = np.flatnonzero(scan.unfold)
             unfolded = [unfold_presentation_forms(texts[d]) for d in docs.tolist()]
@@ -522,12 +523,13 @@ class Featurizer:
             ids[missing] = self._add(table, scan.words(unique), known, scan.codes(unique))[inverse]
         return table, ids, doc_indptr
 
-    def transform(self, texts: list[str], topics: bool = True) -> Features:
+    def transform(self, texts: list[str], topics: bool = True, joined=None) -> Features:
         """Featurize cleaned *texts* (see :func:`akhbar.predictor.clean_input`); ``topics=False``
-        leaves ``topic_counts`` out (``None``) when only labels are wanted."""
+        leaves ``topic_counts`` out (``None``) when only labels are wanted. *joined*: as
+        :meth:`_ids` takes it."""
         from akhbar.wordscan import sum_rows
 
-        table, ids, doc_indptr = self._ids(texts)
+        table, ids, doc_indptr = self._ids(texts, joined)
         n_tokens = np.bincount(np.repeat(np.arange(len(texts)), np.diff(doc_indptr)),
                                weights=table.n_tokens[ids], minlength=len(texts)).astype(np.int64)
 
@@ -588,17 +590,18 @@ class Featurizer:
         """Whether :meth:`score` serves this featurizer (word weighting, classifier weights given)."""
         return self._weights is not None
 
-    def score(self, texts: list[str], terms: int = 0, topics: bool = True):
+    def score(self, texts: list[str], terms: int = 0, topics: bool = True, joined=None):
         """The classifier's scores of cleaned *texts*, read from per-word records
         (:mod:`akhbar.scoring`): an :class:`akhbar.scoring.Scores` with, per text, the *terms*
         words that pushed hardest toward its label (as table rows; ``text.shown_forms`` of
         ``result.words[row]`` names them),
-        its counts over the topic vocabulary when *topics*, and its token count."""
+        its counts over the topic vocabulary when *topics*, and its token count. *joined*: as
+        :meth:`_ids` takes it."""
         from akhbar.scoring import Areas, score_rows
 
         if self._weights is None:
             raise RuntimeError("score() needs the word weighting and the classifier's weights")
-        table, ids, doc_indptr = self._ids(texts)
+        table, ids, doc_indptr = self._ids(texts, joined)
         # the shown forms first: the rows standing for them may have joined the table after
         # this batch's own words, and the records (and so the work areas) taken next cover them
         shown = self._shown(table, ids) if terms > 0 else None

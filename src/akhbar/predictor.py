@@ -114,24 +114,33 @@ def clean_inputs(items: Sequence) -> list[tuple[str, list[str]] | InputError]:
     it is all white space; the C-level ``in`` tests rule out HTML, entities and U+FFFD. Anything
     else takes :func:`clean_input` itself, so the result is the same item for item (tested).
     """
-    from akhbar.wordscan import text_checks
+    return clean_batch(items)[0]
+
+
+def clean_batch(items: Sequence):
+    """:func:`clean_inputs`, and the batch as :func:`akhbar.wordscan.join` made it for the checks
+    when every item passed them as it is (else None): the scan of the cleaned texts then reads
+    that instead of joining and encoding the batch again."""
+    from akhbar.wordscan import join, text_checks
 
     out: list = [None] * len(items)
     plain = [i for i, item in enumerate(items) if type(item) is str and len(item) <= MAX_CHARS
              and "<" not in item and "&" not in item and "\ufffd" not in item]
-    unclean, arabic, visible = text_checks([items[i] for i in plain])
+    joined = join([items[i] for i in plain])
+    unclean, arabic, visible = text_checks(joined)
     for i, bad, letters, shown in zip(plain, unclean.tolist(), arabic.tolist(), visible.tolist()):
         # clean_input returns a plain text unchanged and without warnings when it has nothing
         # to remove, is not all white space and a fifth of it is Arabic letters
         if not bad and shown and letters >= MIN_ARABIC_SHARE * len(items[i]):
             out[i] = (items[i], [])
+    as_is = len(plain) == len(items) and all(done is not None for done in out)
     for i, done in enumerate(out):
         if done is None:
             try:
                 out[i] = clean_input(items[i])
             except InputError as exc:
                 out[i] = exc
-    return out
+    return out, joined if as_is else None
 
 
 class Predictor:
@@ -220,7 +229,8 @@ class Predictor:
 
     def _predict_batch(self, texts, start, stop, results, top_topics, top_terms):
         good, cleaned, warnings = [], [], []
-        for i, outcome in enumerate(clean_inputs(texts[start:stop]), start):
+        outcomes, joined = clean_batch(texts[start:stop])  # joined: None unless all kept as they are
+        for i, outcome in enumerate(outcomes, start):
             if isinstance(outcome, InputError):
                 results[i] = Prediction(label=None, error=str(outcome))
                 continue
@@ -231,12 +241,12 @@ class Predictor:
             return
         model = self.model
         if self._featurizer.scores_words:
-            scored = self._featurizer.score(cleaned, terms=top_terms, topics=top_topics > 0)
+            scored = self._featurizer.score(cleaned, terms=top_terms, topics=top_topics > 0, joined=joined)
             proba = model.classifier.proba_from_scores(scored.scores)
             topic_counts, n_tokens = scored.topic_counts, scored.n_tokens
             terms = self._scored_terms(scored, top_terms)
         else:
-            features = self._featurizer.transform(cleaned, topics=top_topics > 0)
+            features = self._featurizer.transform(cleaned, topics=top_topics > 0, joined=joined)
             proba = model.classifier.predict_proba(features.X)
             topic_counts, n_tokens = features.topic_counts, features.n_tokens
             terms = self._driving_terms(features.X, np.argmax(proba, axis=1), top_terms)

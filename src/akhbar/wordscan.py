@@ -64,14 +64,24 @@ def char_classes() -> np.ndarray:
     return table
 
 
-def _joined(texts: list[str]) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
-    """The texts joined by newlines (white space, so no word crosses two texts), as code points,
-    with each text's start and length."""
+class Joined(NamedTuple):
+    """A batch's texts joined by newlines (white space, so no word crosses two texts), as code
+    points, with each text's start and length: what the checks and the scan both read. Made
+    once per batch (:func:`join`): joining and encoding a batch is a copy of all of its text."""
+
+    text: str
+    cp: np.ndarray       #: uint32
+    starts: np.ndarray   #: int64
+    lengths: np.ndarray  #: int64
+
+
+def join(texts: list[str]) -> Joined:
+    """The :class:`Joined` form of *texts*."""
     joined = "\n".join(texts)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     starts = np.zeros(len(texts), dtype=np.int64)
     np.cumsum(lengths[:-1] + 1, out=starts[1:])
-    return joined, code_points(joined), starts, lengths
+    return Joined(joined, code_points(joined), starts, lengths)
 
 
 class Codes(NamedTuple):
@@ -113,10 +123,10 @@ def _checks(cp, starts, lengths, classes):
     return unclean, arabic, visible
 
 
-def text_checks(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def text_checks(texts: list[str] | Joined) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per text: whether it holds control characters or lone surrogates, its Arabic letters (as
     :func:`akhbar.text.arabic_letters` counts them), and its characters that are not white space."""
-    _, cp, starts, lengths = _joined(texts)
+    _, cp, starts, lengths = texts if isinstance(texts, Joined) else join(texts)
     return _checks(cp, starts, lengths, char_classes())
 
 
@@ -529,11 +539,14 @@ class WordIndex:
             _insert(slots, chars, offsets, keys, n, n + k)
             self.n = n + k
 
-    def scan(self, texts: list[str]) -> Scan:
-        """Split *texts* into written words and find each one's row."""
-        joined, cp, starts, lengths = _joined(texts)
+    def scan(self, texts: list[str], joined: Joined | None = None) -> Scan:
+        """Split *texts* into written words and find each one's row; *joined*, if given, must be
+        ``join(texts)`` (the caller's checks made it already)."""
+        joined_text, cp, starts, lengths = join(texts) if joined is None else joined
+        if lengths.size != len(texts):
+            raise ValueError("the joined batch does not hold these texts")
         slots, chars, offsets, keys = self._arrays
-        return Scan(joined, *_scan(cp, starts, lengths, char_classes(), slots, chars, offsets, keys), cp)
+        return Scan(joined_text, *_scan(cp, starts, lengths, char_classes(), slots, chars, offsets, keys), cp)
 
 
 # -- summing rows -------------------------------------------------------------------------------
