@@ -11,21 +11,25 @@ from hypothesis import strategies as st
 from akhbar.estimators import CharNgrams
 from akhbar.features import count_rows, normalize_rows
 from akhbar.predictor import InputError, clean_batch, clean_input, clean_inputs
-from akhbar.text import arabic_letters, unfold_presentation_forms, written_words
-from akhbar.wordscan import (ARABIC, CONTROL, DELETED, PRESENTATION, SPACE, SURROGATE, Block, Codes, GramIndex,
+from akhbar.text import arabic_letters, shown_forms, unfold_presentation_forms, written_words
+from akhbar.wordscan import (ARABIC, CONTROL, DELETED, EDGE, PRESENTATION, SPACE, SURROGATE, Block, Codes, GramIndex,
                              WordIndex, char_classes, join, sum_rows, text_checks, work_area)
+from akhbar.wordscan import shown_forms as compiled_shown_forms
 
 # each character with the classes it must have, written out by hand
 CLASS_CASES = [
-    (" ", SPACE), ("\t", SPACE), ("\n", SPACE), ("\u00a0", SPACE), ("\u2003", SPACE), ("\u3000", SPACE),
-    ("\x1c", SPACE | CONTROL),  # str.split splits on the information separators
-    ("\x85", SPACE | CONTROL), ("\x00", CONTROL), ("\x7f", CONTROL), ("\x9f", CONTROL),
-    ("\u064e", DELETED), ("\u0670", DELETED), ("\u0640", DELETED | ARABIC),  # tatweel: a letter (Lm) to str.isalpha
-    ("\u200c", DELETED), ("\u00ad", DELETED),
-    ("\ufeff", DELETED | PRESENTATION), ("\ufefb", PRESENTATION | ARABIC), ("\ufdf2", PRESENTATION | ARABIC),
-    ("\ufdfc", PRESENTATION),  # the rial sign: a presentation form, but not a letter
-    ("ب", ARABIC), ("ة", ARABIC), ("ی", ARABIC), ("ء", ARABIC), ("٣", 0), ("،", 0), ("a", 0), ("Σ", 0),
-    ("\ud800", SURROGATE), ("\udfff", SURROGATE), ("\u200b", DELETED), ("_", 0),
+    (" ", SPACE | EDGE), ("\t", SPACE | EDGE), ("\n", SPACE), ("\u00a0", SPACE | EDGE), ("\u2003", SPACE | EDGE),
+    ("\u3000", SPACE | EDGE),
+    ("\x1c", SPACE | CONTROL | EDGE),  # str.split splits on the information separators
+    ("\x85", SPACE | CONTROL | EDGE), ("\x00", CONTROL | EDGE), ("\x7f", CONTROL | EDGE), ("\x9f", CONTROL | EDGE),
+    ("\u064e", DELETED | EDGE), ("\u0670", DELETED | EDGE),
+    ("\u0640", DELETED | ARABIC),  # tatweel: a letter (Lm) to str.isalpha, so a word character too
+    ("\u200c", DELETED | EDGE), ("\u00ad", DELETED | EDGE),
+    ("\ufeff", DELETED | PRESENTATION | EDGE), ("\ufefb", PRESENTATION | ARABIC), ("\ufdf2", PRESENTATION | ARABIC),
+    ("\ufdfc", PRESENTATION | EDGE),  # the rial sign: a presentation form, but not a letter
+    ("ب", ARABIC), ("ة", ARABIC), ("ی", ARABIC), ("ء", ARABIC), ("٣", 0), ("،", EDGE), ("a", 0), ("Σ", 0),
+    ("\ud800", SURROGATE | EDGE), ("\udfff", SURROGATE | EDGE), ("\u200b", DELETED | EDGE), ("_", EDGE),
+    ("(", EDGE), ("«", EDGE), ("7", 0), ("؟", EDGE),
 ]
 
 
@@ -90,6 +94,24 @@ def test_a_row_whose_packed_key_is_wrong_or_unwritten_is_still_found_by_its_code
     keys = index.arrays[3]
     keys[0], keys[1] = 0, keys[2]
     assert index.scan(["مدرسة قلم كتاب دفتر"]).ids.tolist() == [2, 1, 0, -1]
+
+
+WORD = st.lists(st.sampled_from(["سوريا", "ال", "،", ".", "(", ")", "«", "»", "_", "-", "٣", "7", "a", "😀", "𝔸",
+                                 "\u064e", "ـ", "\u200c", "؟", "!", "\"", "ﻻ"]), min_size=1, max_size=8).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(WORD | st.text(st.characters(blacklist_categories=("Zs", "Zl", "Zp", "Cc", "Cs")), min_size=1,
+                                max_size=6), max_size=30))
+def test_compiled_shown_forms_equal_the_regex(words):
+    words = [w for w in words if not any(c.isspace() for c in w)]
+    assert compiled_shown_forms(words) == shown_forms(words)
+
+
+@pytest.mark.parametrize("word,form", [("سوريا،", "سوريا"), ("(سوريا).", "سوريا"), ("«الأسد»", "الأسد"), ("،،", "،،"),
+                                       ("_x_", "x"), ("x", "x"), ("𝔸!", "𝔸"), ("!😀", "!😀"), ("٣.", "٣")])
+def test_compiled_shown_forms_by_hand(word, form):
+    assert compiled_shown_forms([word]) == [form] == shown_forms([word])
 
 
 def test_presentation_forms_are_flagged_for_unfolding():

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, compress
 
 import numpy as np
 import scipy.sparse as sp
@@ -637,9 +637,17 @@ class Featurizer:
                 shown, ids_of, form_rows = table.shown, table.ids, table.form_rows
                 rows = lacking[shown[lacking] < 0]
                 words = [table.words[r] for r in rows.tolist()]
-                forms = shown_forms(words)
+                if table.index is not None:  # numba is in: the compiled forms (the same, tested)
+                    from akhbar.wordscan import shown_forms as compiled_shown_forms
+
+                    forms = compiled_shown_forms(words)
+                else:
+                    forms = shown_forms(words)
                 shown[rows] = rows  # most words stand for themselves; the others, one by one:
-                for i in [i for i, (form, word) in enumerate(zip(forms, words)) if form != word or word in form_rows]:
+                at = range(len(words))  # (the two tests run as C-level maps: half the words have one)
+                others = set(compress(at, map(str.__ne__, forms, words)))
+                others.update(compress(at, map(form_rows.__contains__, words)))
+                for i in sorted(others):
                     form, r = forms[i], int(rows[i])
                     g = form_rows.get(form)
                     if g is None:  # a form met for the first time with punctuation around it

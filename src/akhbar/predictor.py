@@ -25,7 +25,7 @@ from typing import Iterable, Iterator, Sequence
 import numpy as np
 
 from akhbar.bundle import load_model
-from akhbar.text import CONTROL_RE, SURROGATE_RE, arabic_letters, arabic_share, shown_forms, strip_html
+from akhbar.text import CONTROL_RE, SURROGATE_RE, arabic_letters, arabic_share, strip_html
 
 MAX_CHARS = 200_000
 """Articles longer than this are cut (with a warning): no news article is near it, and it bounds
@@ -278,10 +278,12 @@ class Predictor:
         as the scoring pass found them (:mod:`akhbar.scoring`)."""
         if n <= 0:
             return [[] for _ in range(scored.term_rows.shape[0])]
+        from akhbar.wordscan import shown_forms as compiled_shown_forms  # scoring has loaded numba
+
         words = scored.words
         rows = scored.term_rows.tolist()
         values = np.round(scored.term_values, 4).tolist()
-        names = iter(shown_forms([words[r] for row in rows for r in row if r >= 0]))
+        names = iter(compiled_shown_forms([words[r] for row in rows for r in row if r >= 0]))
         return [[(next(names), v) for r, v in zip(row, vals) if r >= 0] for row, vals in zip(rows, values)]
 
     def _driving_terms(self, X, best, n: int) -> list[list[tuple[str, float]]]:

@@ -204,7 +204,9 @@ def written_words(text: str) -> list[str]:
     return _DELETE_RE.sub("", unfold_presentation_forms(text)).split()
 
 
-_EDGES = re.compile(r"(?m)^(?:[^\w\n]|_)+|(?:[^\w\n]|_)+$")
+EDGE_CHAR = r"(?:[^\w\n]|_)"
+"""A character :func:`shown_forms` strips from a word's ends (``akhbar.wordscan`` tabulates it)."""
+_EDGES = re.compile(rf"(?m)^{EDGE_CHAR}+|{EDGE_CHAR}+$")
 
 
 def shown_forms(words: list[str]) -> list[str]:

@@ -44,9 +44,12 @@ import scipy.sparse as sp
 
 from akhbar.features import code_points, grown
 from akhbar.jit import compiled
-from akhbar.text import _ARABIC_RUN, _DELETE_RE, _PRESENTATION_FORMS, CONTROL_RE, SURROGATE_RE
+import re
 
-SPACE, DELETED, PRESENTATION, ARABIC, CONTROL, SURROGATE = 1, 2, 4, 8, 16, 32
+from akhbar.text import _ARABIC_RUN, _DELETE_RE, _PRESENTATION_FORMS, CONTROL_RE, EDGE_CHAR, SURROGATE_RE
+from akhbar.text import shown_forms as _shown_forms_re
+
+SPACE, DELETED, PRESENTATION, ARABIC, CONTROL, SURROGATE, EDGE = 1, 2, 4, 8, 16, 32, 64
 _BMP = 0x10000
 
 
@@ -58,7 +61,7 @@ def char_classes() -> np.ndarray:
     table[[c for c in range(_BMP) if chr(c).isspace()]] |= SPACE
     every = "".join(map(chr, range(_BMP)))
     for bit, pattern in ((DELETED, _DELETE_RE), (PRESENTATION, _PRESENTATION_FORMS), (ARABIC, _ARABIC_RUN),
-                         (CONTROL, CONTROL_RE), (SURROGATE, SURROGATE_RE)):
+                         (CONTROL, CONTROL_RE), (SURROGATE, SURROGATE_RE), (EDGE, re.compile(EDGE_CHAR))):
         for match in pattern.finditer(every):
             table[match.start():match.end()] |= bit
     return table
@@ -97,6 +100,54 @@ class Codes(NamedTuple):
         offsets = np.zeros(len(words) + 1, dtype=np.int64)
         np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=len(words)), out=offsets[1:])
         return cls(code_points("".join(words)), offsets)
+
+
+# -- shown forms --------------------------------------------------------------------------------
+
+
+@compiled(nogil=True)
+def _shown_spans(chars, offsets, classes):
+    """Per word, the span of it left once the EDGE characters at its ends are stripped (all of
+    it when nothing else would be left), and whether the table could tell: a character beyond
+    the Basic Multilingual Plane may be a letter or not, and leaves that word to the regex."""
+    n = offsets.size - 1
+    spans = np.empty((n, 2), dtype=np.int64)
+    known = np.ones(n, dtype=np.bool_)
+    for w in range(n):
+        a, b = offsets[w], offsets[w + 1]
+        for i in range(a, b):
+            if chars[i] >= 0x10000:
+                known[w] = False
+        i, j = a, b
+        while i < b and classes[min(chars[i], 0xFFFF)] & EDGE:
+            i += 1
+        while j > i and classes[min(chars[j - 1], 0xFFFF)] & EDGE:
+            j -= 1
+        if i == j:
+            i, j = a, b
+        spans[w, 0], spans[w, 1] = i - a, j - a
+    return spans, known
+
+
+def shown_forms(words: list[str]) -> list[str]:
+    """:func:`akhbar.text.shown_forms`, the same forms (tested), with the ends found in one
+    compiled pass instead of a regex over every word: only the words with something to strip
+    become new strings. Naming the terms of 5,690 articles' first pass spent 0.1 s in that regex."""
+    if not words:
+        return []
+    codes = Codes.of(words)
+    if (codes.chars == 10).any():
+        raise ValueError("a written word holds no line break")
+    spans, known = _shown_spans(codes.chars, codes.offsets, char_classes())
+    lengths = np.diff(codes.offsets)
+    forms = list(words)
+    at = np.flatnonzero((spans[:, 0] > 0) | (spans[:, 1] < lengths))
+    for i, a, b in zip(at.tolist(), spans[at, 0].tolist(), spans[at, 1].tolist()):
+        forms[i] = words[i][a:b]
+    unknown = np.flatnonzero(~known).tolist()
+    for i, form in zip(unknown, _shown_forms_re([words[i] for i in unknown])):
+        forms[i] = form
+    return forms
 
 
 # -- checks -------------------------------------------------------------------------------------
