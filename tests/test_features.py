@@ -90,12 +90,17 @@ def test_lda_inference_matches_gensim(normalized):
                    passes=10, iterations=50, chunksize=2000, random_state=1, alpha="symmetric", eval_every=None,
                    eta="symmetric", dtype=np.float64)
     np.testing.assert_allclose(lda.expElogbeta, topics.exp_elog_beta_)
+    # the same fixed point: both run until an update moves gamma by less than 1e-10. (Stopped at
+    # the default 1e-3, a slowly converging row can still be 0.1 from it, and ours, accelerated,
+    # stops nearer it than gensim's plain loop: the next test.)
+    lda.gamma_threshold, lda.iterations = 1e-10, 100_000
+    topics.infer_tol, topics.infer_iterations = 1e-10, 100_000
     ours = topics.transform(tokens[:40])
     for row, toks in zip(ours, tokens[:40]):
         theirs = np.zeros(5)
         for k, p in lda.get_document_topics(dictionary.doc2bow(toks), minimum_probability=0):
             theirs[k] = p
-        np.testing.assert_allclose(row, theirs, atol=0.02)
+        np.testing.assert_allclose(row, theirs, atol=1e-5)  # our sums over words are float32
         assert abs(row.sum() - 1) < 1e-9
 
 
@@ -157,6 +162,49 @@ def test_lda_rows_do_not_depend_on_their_batch(normalized):
     one_by_one = np.vstack([topics.infer(counts[i:i + 1]) for i in range(30)])
     reversed_ = topics.infer(counts[::-1])[::-1]
     assert np.array_equal(whole, one_by_one) and np.array_equal(whole, reversed_)
+
+
+def _plain_inference(topics, counts, tol: float, iterations: int) -> tuple[np.ndarray, np.ndarray]:
+    """gensim's update loop in numpy, unaccelerated, from the kernel's starting point: per row the
+    normalized gamma and the updates it took."""
+    from scipy.special import digamma
+
+    beta, spread, alpha = topics._exp_elog_beta, topics._spread, topics.alpha_
+    out, steps = np.zeros((counts.shape[0], alpha.size)), np.zeros(counts.shape[0], dtype=int)
+    for r in range(counts.shape[0]):
+        row = counts[r]
+        ids, n = row.indices, row.data
+        gamma = alpha + n @ spread[ids]
+        for steps[r] in range(1, iterations + 1 if ids.size else 1):
+            theta = np.exp(digamma(gamma) - digamma(gamma.sum()))
+            new = alpha + theta * ((n / (beta[ids] @ theta + 1e-30)) @ beta[ids])
+            change, gamma = np.abs(new - gamma).mean(), new
+            if change < tol:
+                break
+        out[r] = gamma / gamma.sum()
+    return out, steps
+
+
+def test_accelerated_inference_gets_nearer_the_fixed_point_than_the_plain_loop(normalized):
+    """The kernel's SQUAREM rounds against the plain loop it accelerates, both measured from where
+    the plain loop ends up when run to 1e-10: stopping by the same rule (one update moves gamma
+    less than the tolerance), and stopped after the same number of updates."""
+    an = Analyzer()
+    tokens = [an.tokens_from_normalized(t) for t in normalized]
+    topics = LdaTopics(num_topics=8, passes=2, no_below=3, random_state=0).fit(tokens)
+    counts = topics.bow_matrix(tokens)
+    exact, _ = _plain_inference(topics, counts, 1e-10, 100_000)
+    plain, plain_steps = _plain_inference(topics, counts, 1e-3, 50)
+    ours = topics.infer(counts)
+    assert np.abs(ours - exact).mean() < np.abs(plain - exact).mean()
+    assert plain_steps.mean() > 4  # the loop had work to do; else there would be nothing to accelerate
+    for updates in (1, 2, 12, 20):
+        topics.infer_iterations = updates
+        capped, plain_capped = topics.infer(counts), _plain_inference(topics, counts, 0.0, updates)[0]
+        if updates <= 2:  # no round is complete yet: the same updates
+            np.testing.assert_allclose(capped, plain_capped, atol=1e-6)
+        else:  # (early on the extrapolation mostly falls back to the plain step; it gains later)
+            assert np.abs(capped - exact).mean() < np.abs(plain_capped - exact).mean()
 
 
 def _rows_by_strings(chars: CharNgrams, words: list[str]):
