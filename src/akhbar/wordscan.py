@@ -14,7 +14,9 @@ a batch becomes one array of code points, and each kernel makes one pass:
 - :func:`sum_rows`: each text's feature rows as the sum of its words' table rows, weighted as
   TF-IDF and L2-normalized per block in the same pass (the column weighting; the word
   weighting scores without feature rows, :mod:`akhbar.scoring`);
-- :class:`GramIndex`: a new word's character n-grams, keyed and found by hash probes.
+- :class:`GramIndex`: a new word's character n-grams, keyed and found by hash probes;
+- :func:`shown_forms`: the explaining words as :func:`akhbar.text.shown_forms` shows them, the
+  punctuation at their ends found by the same table of character classes.
 
 The lookups (words in the index, new words' n-grams in the vocabulary) run in passes over all
 of a batch's words rather than one word at a time: a hash table of a few MB is a cache miss per
