@@ -37,6 +37,7 @@ checks each kernel against its Python counterpart.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -46,8 +47,6 @@ import scipy.sparse as sp
 
 from akhbar.features import code_points, grown
 from akhbar.jit import compiled
-import re
-
 from akhbar.text import _ARABIC_RUN, _DELETE_RE, _PRESENTATION_FORMS, CONTROL_RE, EDGE_CHAR, SURROGATE_RE
 from akhbar.text import shown_forms as _shown_forms_re
 
