@@ -24,7 +24,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.naive_bayes import ComplementNB
 from sklearn.svm import LinearSVC
 
-from akhbar.features import CharNgrams
+from akhbar.estimators import CharNgrams
 from akhbar.text import Analyzer, AnalyzerConfig, char_view, normalize
 
 

@@ -32,7 +32,7 @@ from sklearn.preprocessing import normalize as l2_rows
 from sklearn.svm import LinearSVC
 
 from akhbar.experiments import _read
-from akhbar.features import CharNgrams, WordTfidf
+from akhbar.estimators import CharNgrams, WordTfidf
 from akhbar.featurize import Featurizer
 from akhbar.text import Analyzer, char_view, normalize
 from akhbar.train import TrainConfig

@@ -23,7 +23,7 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import train_test_split
 from sklearn.svm import LinearSVC
 
-from akhbar.features import CharNgrams, WordTfidf
+from akhbar.estimators import CharNgrams, WordTfidf
 from akhbar.text import Analyzer, char_view
 
 MAX_DF = (0.9, 0.5, 0.2, 0.1, 0.05, 0.03, 0.02)

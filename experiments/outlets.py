@@ -46,7 +46,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
-from akhbar.features import CharNgrams, LdaTopics, WordTfidf
+from akhbar.estimators import CharNgrams, LdaTopics, WordTfidf
 from akhbar.text import Analyzer, char_view, normalize
 
 VARIANTS = {

@@ -7,6 +7,9 @@ systems train and predict, and the tables carry every figure the issue asks for.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -89,3 +92,14 @@ def test_tree_memory_counts_a_child_started_after_sampling_began():
     with TreeMemory(proc.pid) as memory:
         proc.join()
     assert memory.peak_mb >= 250
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in (Path(__file__).parents[1] / "experiments").glob("*.py")))
+def test_experiment_scripts_import_and_parse_their_arguments(script):
+    """The scripts behind experiments/*.md are not run by the tests (each takes minutes on the
+    full corpora), but their imports and argument parsing are: a module they lean on that moves
+    must break here, not on the next person to rerun a table."""
+    path = Path(__file__).parents[1] / "experiments" / script
+    done = subprocess.run([sys.executable, str(path), "--help"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "--data" in done.stdout
