@@ -142,6 +142,9 @@ def test_stack_blocks_and_head_rows_equal_scipy():
     assert (ours != theirs).nnz == 0
     head = head_rows(ours, 8999)
     assert (head != theirs[:8999]).nnz == 0 and np.shares_memory(head.data, ours.data)
+    groups = [[a, b], [c]]
+    released = stack_blocks(groups, dtype=np.float64, release=True)
+    assert groups == [None, None] and (released != theirs).nnz == 0
 
 
 def test_compiled_digamma_matches_scipy():

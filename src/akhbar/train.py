@@ -17,7 +17,6 @@ The topic model needs nothing from the classifier, so it trains in a forked proc
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import json
 import os
@@ -40,8 +39,8 @@ import scipy.sparse as sp
 
 from akhbar.classify import FittedLinearCalibrated
 from akhbar.corpus import Document
-from akhbar.features import (WEIGHTINGS, BowCorpus, FittedCharNgrams, FittedLdaTopics, FittedWordTfidf, head_rows,
-                             stack_blocks)
+from akhbar.features import (WEIGHTINGS, BowCorpus, FittedCharNgrams, FittedLdaTopics, FittedWordTfidf,
+                             give_back_memory, head_rows, stack_blocks)
 from akhbar.featurize import Featurizer, WordTable
 from akhbar.text import (Analyzer, AnalyzerConfig, char_view, normalize, remove_diacritics, remove_tatweel,
                          stopwords, written_words)
@@ -253,19 +252,6 @@ def _chunks(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _give_back_memory() -> None:
-    """Hand freed heap back to the operating system (glibc's ``malloc_trim``; elsewhere a no-op).
-
-    Tokenizing and fitting the n-gram vocabulary make and drop millions of small objects; glibc
-    keeps the freed pages, so the process would enter the SVM phase (the peak of training) still
-    holding them: about 100 MB on ant2.
-    """
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (AttributeError, OSError):
-        pass
-
-
 def _start_topics(lda, corpus: BowCorpus, parallel: bool):
     """Fit the topic model, in a separate process when *parallel*; return a function that waits.
 
@@ -397,7 +383,7 @@ def train(docs: Sequence[Document], config: TrainConfig | None = None, *, progre
         topic_vocabulary = bow.vocabulary
         topic_job = _start_topics(lda, bow, parallel=config.n_jobs != 1)
         del bow
-    _give_back_memory()
+    give_back_memory()
 
     log(f"features and classifier on {len(fit_idx)} training documents")
     words = WordTfidf(ngram_range=config.word_ngrams, min_df=config.min_df, max_df=config.max_df,
@@ -434,17 +420,19 @@ def train(docs: Sequence[Document], config: TrainConfig | None = None, *, progre
         del featurizer
     # One float64 matrix, fit rows then validation rows, built chunk by chunk: LinearSVC would
     # copy a float32 matrix to float64 before liblinear makes its own copy, and stacking with
-    # scipy makes full-size temporaries. The fit part is a view of the first rows, and the
-    # refit uses the whole matrix as it is, so no second copy is ever made.
-    X_all = stack_blocks(groups, dtype=np.float64)
-    del blocks, groups
+    # scipy makes full-size temporaries; each chunk is let go once copied. The fit part is a
+    # view of the first rows, and the refit uses the whole matrix as it is, so no second copy
+    # is ever made.
+    del blocks  # the column weighting's blocks are groups[0]: releasing it must free them
+    X_all = stack_blocks(groups, dtype=np.float64, release=True)
+    del groups
     common = []
     if config.table_words:
         frequency = Counter(chain.from_iterable(map(written_words, texts)))
         common = [w for w, _ in frequency.most_common(config.table_words)]
         del frequency
     texts = texts[:DISPLAY_SAMPLE]  # all the rest needs of the text
-    _give_back_memory()
+    give_back_memory()
     X = head_rows(X_all, len(fit_idx))
     X_val = X_all[len(fit_idx):] if len(val_idx) else None
 
