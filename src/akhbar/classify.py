@@ -76,7 +76,7 @@ class FittedLinearCalibrated(Params):
     """Linear scores + temperature-scaled softmax probabilities: the fitted half of
     :class:`akhbar.estimators.LinearCalibrated` (a linear SVM), which is what a loaded model holds."""
 
-    def __init__(self, C=0.2, class_weight="balanced", calibration_folds=3, random_state=0):
+    def __init__(self, C=0.1, class_weight="balanced", calibration_folds=3, random_state=0):
         self.C = C
         self.class_weight = class_weight
         self.calibration_folds = calibration_folds

@@ -74,8 +74,10 @@ class TrainConfig:
     char_max_df: float = 0.03
     max_word_features: int = 300_000
     max_char_features: int = 300_000
-    # classifier
-    C: float = 0.2
+    # classifier. C=0.1 over 0.2: on outlets left out of training (inside the train split, BBC
+    # never used) macro-F1 rises on all four (mean 0.6981 -> 0.7033) and is level on random
+    # validation splits (0.9027 -> 0.9026); experiments/outlets.md
+    C: float = 0.1
     class_weight: str | None = "balanced"
     calibration_folds: int = 3
     # topic model; topics=None picks min(30, max(5, n_docs // 20)), 0 turns it off
