@@ -29,7 +29,9 @@ use of that corpus tried here; the features stay fitted on the fold alone. The "
 vectors" rows append each article's TF-IDF-weighted sum of word vectors (gensim ``Word2Vec``,
 100 dimensions, 5 epochs, seed 0, on the analyzer's tokens), scaled to unit length (times 0.5
 in the last row), trained on the fold's articles alone or on them plus SaudiNewsNet's: a
-second, unsupervised way to let unlabelled Saudi text shape the features.
+second, unsupervised way to let unlabelled Saudi text shape the features. The "word bigrams"
+rows put unigrams and bigrams in the word block (300,000 most frequent, as ``TrainConfig``
+caps it), the block ``weighting="column", word_ngrams=(1, 2)`` gives.
 
 ``--variants NAME ...`` runs only some rows (the others are deterministic and kept from the
 last full run by pasting the rows in); a full run rewrites the whole table.
@@ -70,6 +72,8 @@ VARIANTS = {
     "word2vec vectors (fold)": {"w2v": "fold", "w2v_weight": 1.0},
     "word2vec vectors (fold + SaudiNewsNet)": {"w2v": "saudi", "w2v_weight": 1.0},
     "word2vec vectors (fold + SaudiNewsNet) x0.5": {"w2v": "saudi", "w2v_weight": 0.5},
+    "word bigrams": {"word_ngrams": (1, 2)},
+    "word bigrams, C=0.1": {"word_ngrams": (1, 2), "C": 0.1},
 }
 
 
@@ -150,10 +154,16 @@ def main() -> None:
     for held, fit, test in splits:
         words = WordTfidf(ngram_range=(1, 1), min_df=2, max_df=0.9)
         W_fit, W_test = words.fit_transform([tokens[i] for i in fit]), words.transform([tokens[i] for i in test])
-        char_blocks, topic_shares, fitted, w2v = {}, None, {}, {}
+        char_blocks, topic_shares, fitted, w2v, bigram_block = {}, None, {}, {}, None
         for name, options in variants.items():
             t = time.perf_counter()
             X_fit, X_test = W_fit, W_test
+            if "word_ngrams" in options:
+                if bigram_block is None:
+                    ngrams = WordTfidf(ngram_range=options["word_ngrams"], min_df=2, max_df=0.9, max_features=300_000)
+                    bigram_block = (ngrams.fit_transform([tokens[i] for i in fit]),
+                                    ngrams.transform([tokens[i] for i in test]))
+                X_fit, X_test = bigram_block
             if options.get("title_repeats"):
                 titled_words = WordTfidf(ngram_range=(1, 1), min_df=2, max_df=0.9)
                 X_fit = titled_words.fit_transform([tokens_titled[i] for i in fit])
