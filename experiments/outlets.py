@@ -154,16 +154,17 @@ def main() -> None:
     for held, fit, test in splits:
         words = WordTfidf(ngram_range=(1, 1), min_df=2, max_df=0.9)
         W_fit, W_test = words.fit_transform([tokens[i] for i in fit]), words.transform([tokens[i] for i in test])
-        char_blocks, topic_shares, fitted, w2v, bigram_block = {}, None, {}, {}, None
+        char_blocks, topic_shares, fitted, w2v, ngram_blocks = {}, None, {}, {}, {}
         for name, options in variants.items():
             t = time.perf_counter()
             X_fit, X_test = W_fit, W_test
             if "word_ngrams" in options:
-                if bigram_block is None:
-                    ngrams = WordTfidf(ngram_range=options["word_ngrams"], min_df=2, max_df=0.9, max_features=300_000)
-                    bigram_block = (ngrams.fit_transform([tokens[i] for i in fit]),
-                                    ngrams.transform([tokens[i] for i in test]))
-                X_fit, X_test = bigram_block
+                span = options["word_ngrams"]
+                if span not in ngram_blocks:
+                    ngrams = WordTfidf(ngram_range=span, min_df=2, max_df=0.9, max_features=300_000)
+                    ngram_blocks[span] = (ngrams.fit_transform([tokens[i] for i in fit]),
+                                          ngrams.transform([tokens[i] for i in test]))
+                X_fit, X_test = ngram_blocks[span]
             if options.get("title_repeats"):
                 titled_words = WordTfidf(ngram_range=(1, 1), min_df=2, max_df=0.9)
                 X_fit = titled_words.fit_transform([tokens_titled[i] for i in fit])
