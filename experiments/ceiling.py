@@ -32,9 +32,9 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import normalize as l2_rows
 from sklearn.svm import LinearSVC
 
-from akhbar.experiments import _read
+from akhbar.bench.data import _read
 from akhbar.estimators import CharNgrams, WordTfidf
-from akhbar.featurize import Featurizer
+from akhbar.fast.featurizer import Featurizer
 from akhbar.text import Analyzer, char_view, normalize
 from akhbar.train import TrainConfig
 

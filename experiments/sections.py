@@ -36,7 +36,7 @@ import numpy as np
 from sklearn.metrics import f1_score
 from sklearn.svm import LinearSVC
 
-from akhbar.experiments import SHARED_LABELS, _read
+from akhbar.bench.data import SHARED_LABELS, _read
 from ceiling import CONFIG, featurize, full_text
 
 WEIGHTS = (1.0, 0.5, 0.25, 0.0)

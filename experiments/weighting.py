@@ -3,7 +3,7 @@
     python experiments/weighting.py --data ../shared/data --out experiments/weighting.md
 
 ``"column"`` is scikit-learn's TF-IDF (sublinear tf per column); ``"word"`` takes tf per written
-word and sums the words' idf-weighted rows (:data:`akhbar.features.WEIGHTINGS`), which lets
+word and sums the words' idf-weighted rows (:data:`akhbar.fast.weighting.WEIGHTINGS`), which lets
 ``predict()`` score from one record per word. Everything else is ``akhbar.train``'s defaults,
 but without the topic model (it plays no part in the label). Each model is trained once per
 evaluation and weighting, and scored through ``Predictor.predict`` (the path users call) on the
@@ -18,7 +18,7 @@ import json
 import time
 from pathlib import Path
 
-from akhbar.experiments import EVALUATIONS, load_evaluation
+from akhbar.bench.data import EVALUATIONS, load_evaluation
 from akhbar.predictor import Predictor
 from akhbar.train import TrainConfig, evaluate_predictions, train
 

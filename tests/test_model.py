@@ -10,7 +10,6 @@ from akhbar.bundle import load_model, save
 from akhbar.train import TrainConfig, TrainingError, train
 from akhbar.corpus import Document
 
-from conftest import SEEDS
 
 
 def test_overfit_save_reload_gives_identical_predictions(seed_docs, small_config, tmp_path):

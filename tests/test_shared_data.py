@@ -16,7 +16,7 @@ from akhbar.bundle import save
 from akhbar.cli import main
 from akhbar.corpus import Document, read_corpus
 from akhbar.train import TrainConfig, evaluate_predictions, train
-from conftest import SEEDS, read_jsonl_gz
+from conftest import read_jsonl_gz
 
 
 @pytest.fixture(scope="module")

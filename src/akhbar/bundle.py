@@ -29,8 +29,9 @@ import numpy as np
 
 from akhbar import __version__
 from akhbar.classify import FittedLinearCalibrated
-from akhbar.features import FittedCharNgrams, FittedLdaTopics, FittedWordTfidf, record_width
-from akhbar.featurize import TokenLists, WordTable, block_widths, scoring_blocks, table_records
+from akhbar.fast.table import TokenLists, WordTable, block_widths, scoring_blocks, table_records
+from akhbar.fast.weighting import record_width
+from akhbar.features import FittedCharNgrams, FittedLdaTopics, FittedWordTfidf
 from akhbar.text import Analyzer
 from akhbar.train import Model, TrainConfig
 

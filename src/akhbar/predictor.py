@@ -109,7 +109,7 @@ def clean_inputs(items: Sequence) -> list[tuple[str, list[str]] | InputError]:
     """:func:`clean_input` of every item, with the :class:`InputError` in place of a refused one.
 
     Most inputs are plain Arabic text that cleaning leaves alone. Those are recognised in one
-    compiled pass over the batch (:func:`akhbar.wordscan.text_checks`), which tells whether a
+    compiled pass over the batch (:func:`akhbar.fast.codes.text_checks`), which tells whether a
     text holds control characters or lone surrogates, how many Arabic letters it has and whether
     it is all white space; the C-level ``in`` tests rule out HTML, entities and U+FFFD. Anything
     else takes :func:`clean_input` itself, so the result is the same item for item (tested).
@@ -118,10 +118,10 @@ def clean_inputs(items: Sequence) -> list[tuple[str, list[str]] | InputError]:
 
 
 def clean_batch(items: Sequence):
-    """:func:`clean_inputs`, and the batch as :func:`akhbar.wordscan.join` made it for the checks
+    """:func:`clean_inputs`, and the batch as :func:`akhbar.fast.codes.join` made it for the checks
     when every item passed them as it is (else None): the scan of the cleaned texts then reads
     that instead of joining and encoding the batch again."""
-    from akhbar.wordscan import join, text_checks
+    from akhbar.fast.codes import join, text_checks
 
     out: list = [None] * len(items)
     plain = [i for i, item in enumerate(items) if type(item) is str and len(item) <= MAX_CHARS
@@ -275,10 +275,10 @@ class Predictor:
     @staticmethod
     def _scored_terms(scored, n: int) -> list[list[tuple[str, float]]]:
         """Per row, the written words with the largest positive share of the label's score,
-        as the scoring pass found them (:mod:`akhbar.scoring`)."""
+        as the scoring pass found them (:mod:`akhbar.fast.scoring`)."""
         if n <= 0:
             return [[] for _ in range(scored.term_rows.shape[0])]
-        from akhbar.wordscan import shown_forms as compiled_shown_forms  # scoring has loaded numba
+        from akhbar.fast.codes import shown_forms as compiled_shown_forms  # scoring has loaded numba
 
         words = scored.words
         rows = scored.term_rows.tolist()

@@ -35,13 +35,15 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
-import scipy.sparse as sp
 
 from akhbar.classify import FittedLinearCalibrated
+from akhbar.classify.metrics import evaluate_predictions  # noqa: F401 (akhbar.train.evaluate_predictions)
 from akhbar.corpus import Document
-from akhbar.features import (WEIGHTINGS, BowCorpus, FittedCharNgrams, FittedLdaTopics, FittedWordTfidf,
-                             give_back_memory, head_rows, stack_blocks)
-from akhbar.featurize import Featurizer, WordTable
+from akhbar.fast.featurizer import Featurizer
+from akhbar.fast.table import WordTable
+from akhbar.fast.weighting import WEIGHTINGS
+from akhbar.features import BowCorpus, FittedCharNgrams, FittedLdaTopics, FittedWordTfidf
+from akhbar.features.matrices import give_back_memory, head_rows, stack_blocks
 from akhbar.text import (Analyzer, AnalyzerConfig, char_view, normalize, remove_diacritics, remove_tatweel,
                          stopwords, written_words)
 
@@ -178,30 +180,6 @@ def fingerprint(docs: Iterable[Document]) -> str:
     return h.hexdigest()
 
 
-def evaluate_predictions(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str] | None = None,
-                         known_labels: Sequence[str] = ()) -> dict:
-    """Accuracy, macro-F1, per-label precision/recall/F1/support and the confusion matrix.
-
-    ``labels`` fixes which labels the macro average runs over (default: those in ``y_true``);
-    a label the model predicts but the test set lacks then counts only as errors. The confusion
-    matrix covers those labels, the predicted ones and *known_labels* (say, all the model's).
-    """
-    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
-
-    labels = list(labels) if labels is not None else sorted(set(y_true))
-    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
-    all_labels = sorted(set(labels) | set(y_pred) | set(known_labels))
-    return {
-        "documents": len(y_true),
-        "accuracy": float(accuracy_score(y_true, y_pred)),
-        "macro_f1": float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)),
-        "per_label": {lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]),
-                            "support": int(s[i])} for i, lab in enumerate(labels)},
-        "confusion": {"labels": all_labels,
-                      "matrix": confusion_matrix(y_true, y_pred, labels=all_labels).tolist()},
-    }
-
-
 def _progress(iterable, total: int, desc: str, enabled: bool):
     if not enabled:
         return iterable
@@ -309,7 +287,7 @@ def _stop_topics(process: subprocess.Popen, folder: Path) -> None:
 
 def _topics_worker(folder: Path) -> None:
     """The topic-model process (``python -m akhbar.train --topics-worker FOLDER``)."""
-    from akhbar.estimators import LdaTopics
+    from akhbar.features.estimators import LdaTopics
 
     params = json.loads((folder / "params.json").read_text("utf-8"))
     lda = LdaTopics(**params).fit(BowCorpus.load(folder))
@@ -318,19 +296,22 @@ def _topics_worker(folder: Path) -> None:
              exp_elog_beta=state["exp_elog_beta"])
 
 
-def train(docs: Sequence[Document], config: TrainConfig | None = None, *, progress: bool = False,
-          log: Callable[[str], None] | None = None) -> Model:
-    """Fit the classifier (on labelled documents) and the topic model (on all documents)."""
-    # scikit-learn only here and in the metrics: loading a model imports this module (for Model
-    # and TrainConfig) and must not pay for it (akhbar.estimators says why)
-    from sklearn.model_selection import train_test_split
+class _Stages:
+    """Seconds per stage of training, for the manifest (``training.stage_seconds``)."""
 
-    from akhbar.estimators import CharNgrams, LdaTopics, LinearCalibrated, WordTfidf
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
 
-    config = config or TrainConfig()
-    log = log or (lambda msg: None)
-    started = time.perf_counter()
-    docs = list(docs)
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = round(now - self._last, 2)
+        self._last = now
+
+
+def _labelled(docs: list[Document]) -> tuple[list[int], Counter]:
+    """The positions of the labelled documents and the count of each label, or TrainingError
+    for a corpus that cannot train a classifier."""
     if not docs:
         raise TrainingError("the corpus has no documents")
     labelled = [i for i, d in enumerate(docs) if d.label]
@@ -343,83 +324,156 @@ def train(docs: Sequence[Document], config: TrainConfig | None = None, *, progre
     rare = sorted(lab for lab, n in counts.items() if n < 2)
     if rare:
         raise TrainingError(f"label(s) with a single document cannot be learned: {', '.join(rare)}")
+    return labelled, counts
 
-    stages: dict[str, float] = {}
-    clock = [time.perf_counter()]
 
-    def lap(name: str) -> None:
-        now = time.perf_counter()
-        stages[name] = round(now - clock[0], 2)
-        clock[0] = now
+def _validation_split(y: np.ndarray, n_labels: int, config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (among the labelled documents) to fit on and to validate on: a stratified
+    split by ``config.seed``, or no validation part when it would not hold every label."""
+    from sklearn.model_selection import train_test_split
+
+    fit_idx, val_idx = np.arange(len(y)), np.array([], dtype=int)
+    if config.validation_fraction > 0 and len(y) * config.validation_fraction >= n_labels:
+        fit_idx, val_idx = train_test_split(np.arange(len(y)), test_size=config.validation_fraction,
+                                            random_state=config.seed, stratify=y)
+        fit_idx, val_idx = np.sort(fit_idx), np.sort(val_idx)
+    return fit_idx, val_idx
+
+
+def _begin_topics(tokens: list[list[str]], config: TrainConfig, log) -> tuple:
+    """Start fitting the topic model on every document's tokens (beside the classifier when
+    ``n_jobs != 1``): (a function that waits for it or None, its vocabulary, K, no_below)."""
+    from akhbar.features.estimators import LdaTopics
+
+    n_docs = len(tokens)
+    k = config.num_topics(n_docs)
+    no_below = min(config.lda_no_below, max(1, n_docs // 50))  # small corpora keep rarer words
+    if not k:
+        return None, [], k, no_below
+    passes = config.num_passes(n_docs)
+    log(f"topic model: {k} topics, {passes} passes over {n_docs} documents"
+        + (" (in a parallel process)" if config.n_jobs != 1 else ""))
+    lda = LdaTopics(num_topics=k, passes=passes, iterations=config.lda_iterations, workers=1, no_below=no_below,
+                    no_above=config.lda_no_above, keep_n=config.lda_keep_n, random_state=config.seed)
+    bow = BowCorpus.from_tokens(tokens, no_below, config.lda_no_above, config.lda_keep_n)
+    if len(bow.vocabulary) < k:
+        raise TrainingError(f"only {len(bow.vocabulary)} distinct words survive the frequency filter "
+                            f"(no_below={no_below}); too few for {k} topics")
+    return _start_topics(lda, bow, parallel=config.n_jobs != 1), bow.vocabulary, k, no_below
+
+
+def _fit_blocks(tokens: list[list[str]], texts: list[str], config: TrainConfig) -> tuple:
+    """Fit the word block on *tokens* and the char block on *texts* (the fit part's); return
+    (words, chars, the column weighting's feature blocks or []). *tokens* is emptied once the
+    word block is fitted, so the token lists are not held while the char block is."""
+    from akhbar.features.estimators import CharNgrams, WordTfidf
+
+    by_column = config.weighting == "column"  # else the blocks' own transforms are not wanted
+    words = WordTfidf(ngram_range=config.word_ngrams, min_df=config.min_df, max_df=config.max_df,
+                      max_features=config.max_word_features)
+    blocks = [words.fit_transform(tokens)] if by_column else []
+    if not by_column:
+        words.fit(tokens)
+    tokens.clear()
+    chars = None
+    if config.char_ngrams:
+        chars = CharNgrams(ngram_range=config.char_ngrams, min_df=config.min_df,
+                           max_df=config.char_max_df, max_features=config.max_char_features)
+        views = [char_view(t) for t in texts]
+        if by_column:
+            blocks.append(chars.fit_transform(views))
+        else:
+            chars.fit(views)
+    return words, chars, blocks
+
+
+def _feature_groups(model: Model, blocks: list, fit_texts: list[str], val_texts: list[str]) -> list[list]:
+    """The rows of the fit part, then of the validation part, as groups of blocks to stack."""
+    if model.config.weighting == "column":
+        groups = [blocks]
+        if val_texts:
+            groups.append([model.featurizer().transform(val_texts).X])
+        return groups
+    # the word weighting's rows come from the written words, through one table for the whole
+    # corpus (each word analysed once), a chunk of articles at a time
+    featurizer = Featurizer(model.analyzer, model.words, model.chars, None, capacity=2**62, weighting="word")
+    return [[featurizer.transform(part, topics=False).X]
+            for texts in (fit_texts, val_texts) for part in _chunks(texts, FEATURE_CHUNK)]
+
+
+def _common_words(texts: list[str], n: int) -> list[str]:
+    """The *n* most frequent written words of *texts*: the word table saved with the model."""
+    if not n:
+        return []
+    return [w for w, _ in Counter(chain.from_iterable(map(written_words, texts))).most_common(n)]
+
+
+def _fit_classifier(model: Model, X_all, y_fit, y_val, log, stages: _Stages) -> dict:
+    """Fit the classifier on the fit rows (its temperature on the validation rows), score it
+    there, and refit it on every row when ``config.refit``; return the metrics."""
+    from akhbar.classify.estimator import LinearCalibrated
+
+    config = model.config
+
+    def new_classifier():
+        return LinearCalibrated(C=config.C, class_weight=config.class_weight,
+                                calibration_folds=config.calibration_folds, random_state=config.seed)
+
+    X, X_val = head_rows(X_all, len(y_fit)), (X_all[len(y_fit):] if len(y_val) else None)
+    model.classifier = new_classifier().fit(X, y_fit, X_val, y_val if len(y_val) else None)
+    stages.lap("features_classifier")
+    metrics = {}
+    if X_val is None:
+        return metrics
+    metrics["validation"] = evaluate_predictions(list(y_val), list(model.classifier.predict(X_val)))
+    metrics["validation"]["model"] = f"fit on {len(y_fit)} documents, before the refit"
+    metrics["calibration"] = {"method": "temperature scaling", "temperature": model.classifier.temperature_,
+                              "fitted_on": model.classifier.calibrated_on_}
+    if config.refit:
+        # The vocabularies and idf weights stay those fitted on the fit part (the validation
+        # part only adds rows): refitting them too redoes the costliest step for +0.0005
+        # macro-F1 on ant2. The SVM is refit on every labelled row with the validated temperature.
+        log(f"refit the classifier on all {len(y_fit) + len(y_val)} labelled documents")
+        model.classifier = new_classifier().fit(X_all, np.concatenate([y_fit, y_val]),
+                                                temperature=model.classifier.temperature_)
+        stages.lap("refit")
+    return metrics
+
+
+def train(docs: Sequence[Document], config: TrainConfig | None = None, *, progress: bool = False,
+          log: Callable[[str], None] | None = None) -> Model:
+    """Fit the classifier (on labelled documents) and the topic model (on all documents).
+
+    The steps, in order: check the labels; normalize and tokenize every document once; hold out
+    the validation part; start the topic model (beside the rest); fit the feature blocks and
+    stack the feature rows; fit, validate and refit the classifier; find readable forms of the
+    words; collect the topic model and build the word table saved with the model.
+    """
+    config = config or TrainConfig()
+    log = log or (lambda msg: None)
+    started, stages = time.perf_counter(), _Stages()
+    docs = list(docs)
+    labelled, counts = _labelled(docs)
 
     analyzer = Analyzer(config.analyzer_config())
     texts = [d.full_text for d in docs]
     normalized = [normalize(t) for t in _progress(texts, len(docs), "normalize", progress)]
     tokens = [analyzer.tokens_from_normalized(t) for t in _progress(normalized, len(docs), "tokenize", progress)]
     del normalized
+    stages.lap("normalize_tokenize")
 
-    lap("normalize_tokenize")
     y = np.array([docs[i].label for i in labelled], dtype=object)
-    fit_idx, val_idx = np.arange(len(labelled)), np.array([], dtype=int)
-    n_labels = len(counts)
-    if config.validation_fraction > 0 and len(labelled) * config.validation_fraction >= n_labels:
-        fit_idx, val_idx = train_test_split(np.arange(len(labelled)), test_size=config.validation_fraction,
-                                            random_state=config.seed, stratify=y)
-        fit_idx, val_idx = np.sort(fit_idx), np.sort(val_idx)
+    fit_idx, val_idx = _validation_split(y, len(counts), config)
     pick = lambda seq, idx: [seq[labelled[i]] for i in idx]  # noqa: E731
-
-    k = config.num_topics(len(docs))
-    no_below = min(config.lda_no_below, max(1, len(docs) // 50))  # small corpora keep rarer words
-    topic_job, topic_vocabulary = None, []
-    if k:
-        passes = config.num_passes(len(docs))
-        log(f"topic model: {k} topics, {passes} passes over {len(docs)} documents"
-            + (" (in a parallel process)" if config.n_jobs != 1 else ""))
-        lda = LdaTopics(num_topics=k, passes=passes, iterations=config.lda_iterations,
-                        workers=1, no_below=no_below,
-                        no_above=config.lda_no_above, keep_n=config.lda_keep_n, random_state=config.seed)
-        bow = BowCorpus.from_tokens(tokens, no_below, config.lda_no_above, config.lda_keep_n)
-        if len(bow.vocabulary) < k:
-            raise TrainingError(f"only {len(bow.vocabulary)} distinct words survive the frequency filter "
-                                f"(no_below={no_below}); too few for {k} topics")
-        topic_vocabulary = bow.vocabulary
-        topic_job = _start_topics(lda, bow, parallel=config.n_jobs != 1)
-        del bow
+    topic_job, topic_vocabulary, k, no_below = _begin_topics(tokens, config, log)
     give_back_memory()
 
     log(f"features and classifier on {len(fit_idx)} training documents")
-    words = WordTfidf(ngram_range=config.word_ngrams, min_df=config.min_df, max_df=config.max_df,
-                      max_features=config.max_word_features)
-    by_column = config.weighting == "column"  # else the blocks' own transforms are not wanted
-    if by_column:
-        blocks = [words.fit_transform(pick(tokens, fit_idx))]
-    else:
-        blocks = []
-        words.fit(pick(tokens, fit_idx))
-    del tokens  # not needed from here on: the featurizer reads the text itself
-    chars = None
-    if config.char_ngrams:
-        chars = CharNgrams(ngram_range=config.char_ngrams, min_df=config.min_df,
-                           max_df=config.char_max_df, max_features=config.max_char_features)
-        views = [char_view(t) for t in pick(texts, fit_idx)]
-        if by_column:
-            blocks.append(chars.fit_transform(views))
-        else:
-            chars.fit(views)
-        del views
+    fit_tokens = pick(tokens, fit_idx)
+    del tokens  # the word block is the last to read them: the featurizer reads the text itself
+    words, chars, blocks = _fit_blocks(fit_tokens, pick(texts, fit_idx), config)
     model = Model(config=config, words=words, chars=chars, classifier=None, topics=None)
-    if by_column:
-        groups = [blocks]
-        if len(val_idx):
-            groups.append([model.featurizer().transform(pick(texts, val_idx)).X])
-    else:
-        # the word weighting's rows come from the written words, through one table for the
-        # whole corpus (each word analysed once), a chunk of articles at a time
-        featurizer = Featurizer(model.analyzer, words, chars, None, capacity=2**62, weighting="word")
-        groups = [[featurizer.transform(part, topics=False).X]
-                  for idx in (fit_idx, val_idx)
-                  for part in _chunks(pick(texts, idx), FEATURE_CHUNK)]
-        del featurizer
+    groups = _feature_groups(model, blocks, pick(texts, fit_idx), pick(texts, val_idx))
     # One float64 matrix, fit rows then validation rows, built chunk by chunk: LinearSVC would
     # copy a float32 matrix to float64 before liblinear makes its own copy, and stacking with
     # scipy makes full-size temporaries; each chunk is let go once copied. The fit part is a
@@ -428,54 +482,23 @@ def train(docs: Sequence[Document], config: TrainConfig | None = None, *, progre
     del blocks  # the column weighting's blocks are groups[0]: releasing it must free them
     X_all = stack_blocks(groups, dtype=np.float64, release=True)
     del groups
-    common = []
-    if config.table_words:
-        frequency = Counter(chain.from_iterable(map(written_words, texts)))
-        common = [w for w, _ in frequency.most_common(config.table_words)]
-        del frequency
+    common = _common_words(texts, config.table_words)
     texts = texts[:DISPLAY_SAMPLE]  # all the rest needs of the text
     give_back_memory()
-    X = head_rows(X_all, len(fit_idx))
-    X_val = X_all[len(fit_idx):] if len(val_idx) else None
-
-    def new_classifier():
-        return LinearCalibrated(C=config.C, class_weight=config.class_weight,
-                                calibration_folds=config.calibration_folds, random_state=config.seed)
-
-    model.classifier = new_classifier().fit(X, y[fit_idx], X_val, y[val_idx] if len(val_idx) else None)
-    lap("features_classifier")
+    model.metrics = _fit_classifier(model, X_all, y[fit_idx], y[val_idx], log, stages)
+    del X_all
 
     # readable (written) forms of the word features and the topic words, in one scan of the text
-    vocabulary = words.vocabulary_
-    unigrams = sorted({part for term in vocabulary for part in term.split(" ")} | set(topic_vocabulary))
+    unigrams = sorted({part for term in words.vocabulary_ for part in term.split(" ")} | set(topic_vocabulary))
     readable = dict(zip(unigrams, display_forms(analyzer, texts, unigrams)))
-    model.word_display = [" ".join(readable.get(p, p) for p in term.split(" ")) for term in vocabulary]
-
-    metrics = {}
-    if X_val is not None:
-        val_pred = model.classifier.predict(X_val)
-        metrics["validation"] = evaluate_predictions(list(y[val_idx]), list(val_pred))
-        metrics["validation"]["model"] = f"fit on {len(fit_idx)} documents, before the refit"
-        metrics["calibration"] = {"method": "temperature scaling",
-                                  "temperature": model.classifier.temperature_,
-                                  "fitted_on": model.classifier.calibrated_on_}
-        if config.refit:
-            # The vocabularies and idf weights stay those fitted on the fit part (the validation
-            # part only adds rows): refitting them too redoes the costliest step for +0.0005
-            # macro-F1 on ant2. The SVM is refit on every labelled row with the validated temperature.
-            log(f"refit the classifier on all {len(labelled)} labelled documents")
-            y_all = np.concatenate([y[fit_idx], y[val_idx]])
-            model.classifier = new_classifier().fit(X_all, y_all, temperature=model.classifier.temperature_)
-            lap("refit")
-    del X, X_val, X_all
-    model.metrics = metrics
+    model.word_display = [" ".join(readable.get(p, p) for p in term.split(" ")) for term in words.vocabulary_]
     if topic_job is not None:
         model.topics = topic_job()
         model.topics.display_ = [readable.get(w, w) for w in model.topics.vocabulary_]
-        lap("topics (waited for)")
+        stages.lap("topics (waited for)")
     if common:
         model.word_table = model.featurizer().export(common)
-        lap("word_table")
+        stages.lap("word_table")
     model.training = {
         "documents": len(docs),
         "labelled_documents": len(labelled),
@@ -487,7 +510,7 @@ def train(docs: Sequence[Document], config: TrainConfig | None = None, *, progre
         "lda_passes": config.num_passes(len(docs)) if k else 0,
         "lda_no_below": no_below if k else None,
         "seconds": round(time.perf_counter() - started, 2),
-        "stage_seconds": stages,
+        "stage_seconds": stages.seconds,
     }
     return model
 

@@ -1,6 +1,6 @@
 """The analyzer, compiled, for the written words a prediction's word table lacks.
 
-Why: after the word table (:mod:`akhbar.featurize`) and the compiled scan (:mod:`akhbar.wordscan`),
+Why: after the word table (:mod:`akhbar.fast.featurizer`) and the compiled scan (:mod:`akhbar.fast.wordindex`),
 what was left in Python on a first pass was analysing the new words: 64,000 of them in the 5,690
 ant2 test articles, about 0.35 s of normalizing, tokenizing, stemming and dict lookups, all of it
 holding the GIL, so prediction threads queued behind it. Here the same analysis runs as one
@@ -16,12 +16,12 @@ compiled pass over the new words' code points, without the GIL:
 - tokenizing is the token regex's runs: Arabic letters U+0621-U+064A, and, as configured, Latin
   a-z and digits 0-9, a run ending where the class changes;
 - stopwords, and the vocabularies of the word block and the topic model, are found by hash on
-  code points (:class:`akhbar.wordscan.WordIndex`), compared in full;
+  code points (:class:`akhbar.fast.wordindex.WordIndex`), compared in full;
 - the light stemmer's rules (:func:`akhbar.text.light_stem`) run on code points, with the same
   prefix and suffix lists in the same order.
 
 It serves models with the light stemmer or none and word unigrams (the default); anything else
-keeps the Python path. ``tests/test_analysis.py`` checks tokens and rows against it.
+keeps the Python path. ``tests/fast/test_analysis.py`` checks tokens and rows against it.
 """
 
 from __future__ import annotations
@@ -31,10 +31,13 @@ from functools import lru_cache
 import numpy as np
 import scipy.sparse as sp
 
-from akhbar.features import code_points, count_columns
-from akhbar.jit import compiled
-from akhbar.text import MIN_STEM, PREFIXES, SUFFIXES, Analyzer, normalize_written
-from akhbar.wordscan import _BASIS, _PRIME, Codes, WordIndex, _find, char_classes
+from akhbar.fast.arrays import code_points, count_columns
+from akhbar.fast.jit import compiled
+from akhbar.text.analyzer import MIN_STEM, PREFIXES, SUFFIXES, Analyzer
+from akhbar.text.normalize import normalize_written
+from akhbar.fast.codes import Codes, char_classes
+from akhbar.fast.hashing import _BASIS, _PRIME, _find
+from akhbar.fast.wordindex import WordIndex
 
 _ARABIC, _LATIN, _DIGIT = 1, 2, 3
 

@@ -1,4 +1,4 @@
-"""The compiled analysis of new words (akhbar.analysis) against the Python analyzer it stands in for."""
+"""The compiled analysis of new words (akhbar.fast.analysis) against the Python analyzer it stands in for."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from akhbar.analysis import CompiledAnalysis, normalized_chars
-from akhbar.features import count_rows
+from akhbar.fast.analysis import CompiledAnalysis, normalized_chars
+from akhbar.fast.arrays import count_rows
 from akhbar.text import Analyzer, AnalyzerConfig, normalize_written, stopwords
 
 # a small vocabulary, as a model's word block and topic model would hold (stems, normalized)

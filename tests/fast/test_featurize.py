@@ -1,4 +1,4 @@
-"""The word table (akhbar.featurize) against the block transforms it replaces at prediction time."""
+"""The word table (akhbar.fast.featurizer) against the block transforms it replaces at prediction time."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from akhbar.featurize import Featurizer
+from akhbar.fast.featurizer import Featurizer
 from akhbar.text import Analyzer, char_view, normalize, normalize_written, written_words
 from akhbar.train import TrainConfig, train
 
@@ -142,7 +142,7 @@ def test_a_full_seeded_table_starts_over_from_the_seed(model, texts):
 
 
 def test_word_table_must_fit_the_model(model):
-    from akhbar.featurize import WordTable
+    from akhbar.fast.table import WordTable
 
     table = model.word_table
     broken = WordTable(words=table.words, tokens=table.tokens[:-1], blocks=table.blocks)

@@ -690,7 +690,7 @@ def test_strip_html_scans_left_to_right_once(hostile, monkeypatch):
     """No speed is timed here (benchmarks do that): the structure that makes it linear is
     checked instead. Every tag search starts strictly after the previous one, and there are at
     most as many as there are '<' characters, so no part of the text is rescanned from the top."""
-    import akhbar.text as text_module
+    import akhbar.text.clean as text_module
 
     counting = _CountingPattern(text_module._TAG_START)
     monkeypatch.setattr(text_module, "_TAG_START", counting)

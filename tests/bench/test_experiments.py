@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from akhbar.experiments import EVALUATIONS, load_evaluation, run_classify
+from akhbar.bench.classify import run_classify
+from akhbar.bench.data import EVALUATIONS, load_evaluation
 
 
 @pytest.mark.slow
@@ -74,7 +75,7 @@ def test_tree_memory_counts_a_child_started_after_sampling_began():
 
     import numpy as np
 
-    from akhbar.experiments import TreeMemory
+    from akhbar.bench.process import TreeMemory
 
     def worker():
         block = np.ones(300 * 2**20 // 8)  # 300 MB, touched
@@ -94,12 +95,12 @@ def test_tree_memory_counts_a_child_started_after_sampling_began():
     assert memory.peak_mb >= 250
 
 
-@pytest.mark.parametrize("script", sorted(p.name for p in (Path(__file__).parents[1] / "experiments").glob("*.py")))
+@pytest.mark.parametrize("script", sorted(p.name for p in (Path(__file__).parents[2] / "experiments").glob("*.py")))
 def test_experiment_scripts_import_and_parse_their_arguments(script):
     """The scripts behind experiments/*.md are not run by the tests (each takes minutes on the
     full corpora), but their imports and argument parsing are: a module they lean on that moves
     must break here, not on the next person to rerun a table."""
-    path = Path(__file__).parents[1] / "experiments" / script
+    path = Path(__file__).parents[2] / "experiments" / script
     done = subprocess.run([sys.executable, str(path), "--help"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "--data" in done.stdout

@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from akhbar.estimators import CharNgrams, LdaTopics, WordTfidf
-from akhbar.features import FittedWordTfidf, _WordNgrams, count_rows
+from akhbar.fast.arrays import count_rows
+from akhbar.features import FittedWordTfidf
+from akhbar.features.words import _WordNgrams
 from akhbar.text import Analyzer, normalize
 
 
@@ -131,7 +133,7 @@ def test_bow_corpus_counts_like_gensim(normalized, no_below, no_above, keep_n):
 def test_stack_blocks_and_head_rows_equal_scipy():
     import scipy.sparse as sp
 
-    from akhbar.features import head_rows, stack_blocks
+    from akhbar.features.matrices import head_rows, stack_blocks
 
     a, b = sp.random(9000, 7, density=0.3, format="csr", random_state=1, dtype=np.float32), \
         sp.random(9000, 5, density=0.2, format="csr", random_state=2, dtype=np.float32)
@@ -150,7 +152,7 @@ def test_stack_blocks_and_head_rows_equal_scipy():
 def test_compiled_digamma_matches_scipy():
     from scipy.special import digamma
 
-    from akhbar.topic_inference import _digamma
+    from akhbar.fast.inference import _digamma
 
     for x in (1e-6, 0.01, 0.0333, 0.5, 1.0, 2.5, 5.999, 6.0, 30.0, 1234.5, 1e8):
         assert abs(_digamma(x) - digamma(x)) <= 1e-11 * max(1.0, abs(digamma(x))), x
@@ -255,7 +257,7 @@ def test_topic_inference_compiles_without_a_writable_cache(monkeypatch):
 
     from numba.core import caching
 
-    import akhbar.topic_inference as compiled
+    import akhbar.fast.inference as compiled
 
     monkeypatch.setattr(caching.CacheImpl, "_locator_classes", [])
     try:

@@ -14,14 +14,14 @@ out-of-fold margins instead.
 
 After fitting, the classifier is two arrays and a number, so a saved model is arrays and JSON and
 predicts with one sparse product. This module holds that fitted half and the temperature fit;
-:class:`akhbar.estimators.LinearCalibrated` adds the SVM fit.
+:class:`akhbar.classify.estimator.LinearCalibrated` adds the SVM fit.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from akhbar.features import Params
+from akhbar.features.base import Params
 
 # The estimator that fits the SVM is in akhbar.estimators, and scipy's optimizer is imported where
 # the temperature is fitted: a process that only loads a model and predicts imports neither
@@ -74,7 +74,7 @@ def fit_temperature(scores: np.ndarray, y_index: np.ndarray) -> float:
 
 class FittedLinearCalibrated(Params):
     """Linear scores + temperature-scaled softmax probabilities: the fitted half of
-    :class:`akhbar.estimators.LinearCalibrated` (a linear SVM), which is what a loaded model holds."""
+    :class:`akhbar.classify.estimator.LinearCalibrated` (a linear SVM), which is what a loaded model holds."""
 
     def __init__(self, C=0.1, class_weight="balanced", calibration_folds=3, random_state=0):
         self.C = C
@@ -95,7 +95,7 @@ class FittedLinearCalibrated(Params):
         return self.proba_from_scores(self.decision_function(X))
 
     def proba_from_scores(self, scores: np.ndarray) -> np.ndarray:
-        """Probabilities from decision values computed elsewhere (:mod:`akhbar.scoring`)."""
+        """Probabilities from decision values computed elsewhere (:mod:`akhbar.fast.scoring`)."""
         return softmax(_as_matrix(scores) / self.temperature_)
 
     def predict(self, X) -> np.ndarray:

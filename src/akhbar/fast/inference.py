@@ -11,7 +11,7 @@ float32 (the saved ``exp(E[log beta])`` is float32, which is ample for gensim's 
 1e-3), gamma float64; compiled with ``fastmath`` so the sums can use SIMD: that lets the
 compiler reorder a sum, which it does the same way for every row, so results still do not
 depend on the batch (they may differ in the last bits between CPUs, as BLAS results do).
-``tests/test_features.py`` checks its fixed point against gensim's, where it stops against the
+``tests/fast/test_features.py`` checks its fixed point against gensim's, where it stops against the
 plain loop's, and its rows against its own batches.
 """
 
@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from akhbar.jit import compiled
+from akhbar.fast.jit import compiled
 
 
 @compiled(nogil=True)

@@ -1,4 +1,4 @@
-"""The compiled batch kernels (akhbar.wordscan) against the Python code they stand in for."""
+"""The compiled batch kernels (akhbar.fast.wordindex) against the Python code they stand in for."""
 
 from __future__ import annotations
 
@@ -9,12 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from akhbar.estimators import CharNgrams
-from akhbar.features import count_rows, normalize_rows
+from akhbar.fast.arrays import count_rows
+from akhbar.features import normalize_rows
 from akhbar.predictor import InputError, clean_batch, clean_input, clean_inputs
 from akhbar.text import arabic_letters, shown_forms, unfold_presentation_forms, written_words
-from akhbar.wordscan import (ARABIC, CONTROL, DELETED, EDGE, PRESENTATION, SPACE, SURROGATE, Block, Codes, GramIndex,
-                             WordIndex, char_classes, join, sum_rows, text_checks, work_area)
-from akhbar.wordscan import shown_forms as compiled_shown_forms
+from akhbar.fast.codes import (ARABIC, CONTROL, DELETED, EDGE, PRESENTATION, SPACE, SURROGATE, Codes, char_classes, join,
+                               text_checks)
+from akhbar.fast.codes import shown_forms as compiled_shown_forms
+from akhbar.fast.grams import GramIndex
+from akhbar.fast.sums import Block, sum_rows, work_area
+from akhbar.fast.wordindex import WordIndex
 
 # each character with the classes it must have, written out by hand
 CLASS_CASES = [

@@ -1,5 +1,5 @@
-"""The word weighting and scoring from per-word records (akhbar.features.word_weighted,
-akhbar.scoring), against the definitions written out word by word and against ``X @ coef``."""
+"""The word weighting and scoring from per-word records (akhbar.fast.weighting.word_weighted,
+akhbar.fast.scoring), against the definitions written out word by word and against ``X @ coef``."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from akhbar.features import word_weighted
-from akhbar.featurize import Featurizer
+from akhbar.fast.weighting import word_weighted
+from akhbar.fast.featurizer import Featurizer
 from akhbar.text import normalize_written, shown_forms, written_words
 from akhbar.train import TrainConfig, train
 

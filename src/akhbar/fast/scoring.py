@@ -1,16 +1,16 @@
 """Scores of a linear classifier straight from an article's written words, compiled.
 
-Why: under the ``"word"`` weighting (:data:`akhbar.features.WEIGHTINGS`) an article's feature
+Why: under the ``"word"`` weighting (:data:`akhbar.fast.weighting.WEIGHTINGS`) an article's feature
 row is ``sum_w t_w e_w / Z`` per block, so its score for label l is
 
     sum_w t_w (e_w . coef_l) / Z + intercept_l,   Z^2 = sum_w t_w^2 |e_w|^2.
 
 Everything that depends on the word alone (``e_w . coef_l`` per block and label, ``|e_w|^2``
 per block, its analyzer tokens) is one *record* per word of the table, computed once when the
-word joins it (:func:`akhbar.features.records`, kept there because training and loading build
+word joins it (:func:`akhbar.fast.weighting.records`, kept there because training and loading build
 them without numba). Scoring an article then reads one record per distinct word: no feature
 row is built, no column is touched, no sparse product is made. Against summing the
-column rows and multiplying (:func:`akhbar.wordscan.sum_rows`, then ``X @ coef``), that is one
+column rows and multiplying (:func:`akhbar.fast.sums.sum_rows`, then ``X @ coef``), that is one
 memory read per word instead of about five.
 
 The same pass gives what ``predict()`` returns beside the label: each word's share of the
@@ -18,7 +18,7 @@ winning label's score (``t_w (e_w . coef_l) / Z``, which add up to the score les
 intercept), the largest of them as the explaining terms, the article's counts over the topic
 model's vocabulary, and its token count. Sums run in the order of the words' first occurrence
 in the article, which depends on the text alone, so an article scores the same alone or in any
-batch. ``tests/test_scoring.py`` checks all of it against the feature rows and ``X @ coef``.
+batch. ``tests/fast/test_scoring.py`` checks all of it against the feature rows and ``X @ coef``.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from akhbar.jit import compiled
-from akhbar.wordscan import _LOGS
+from akhbar.fast.jit import compiled
+from akhbar.fast.sums import _LOGS
 
 
 @dataclass
@@ -181,7 +181,7 @@ def score_rows(ids: np.ndarray, doc_indptr: np.ndarray, recs: np.ndarray, interc
                topic_rows: tuple | None = None, topic_width: int = 0) -> Scores:
     """Score the articles whose words (table rows) are ``ids[doc_indptr[d]:doc_indptr[d+1]]``.
 
-    *recs* holds a :func:`akhbar.features.records` row for every table row the ids name; *areas* must be this
+    *recs* holds a :func:`akhbar.fast.weighting.records` row for every table row the ids name; *areas* must be this
     thread's and cover them. With *n_terms*, *shown* gives each row's shown form (an id below
     the table's rows), and the terms are those forms. *topic_rows* (CSR indptr, indices, data
     of the table's topic block) asks for topic counts.

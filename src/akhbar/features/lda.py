@@ -1,0 +1,156 @@
+"""LDA topics: the compact bag-of-words corpus gensim trains on, and the fitted topic model.
+
+The LDA model is trained by gensim from that corpus. Inference for new articles runs compiled
+(:mod:`akhbar.fast.inference`) on the exported arrays (the topic-word matrix and alpha): the same
+variational update as gensim's, started from a deterministic point, so the topics of an article
+do not depend on which batch it arrived in and no pickled gensim object is needed to predict.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from itertools import chain
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from akhbar.fast.arrays import count_rows
+from akhbar.features.base import Params
+
+class BowCorpus:
+    """A gensim corpus held as three flat numpy arrays: documents → (word id, count) pairs.
+
+    Built once from token lists with gensim's ``Dictionary`` (so the vocabulary and its order are
+    gensim's: ``filter_extremes`` then ``compactify``), it is small (8 bytes per distinct word of
+    a document), re-iterable for LDA's passes, and saved with :meth:`save` / :meth:`load` as a
+    plain ``.npz`` + word list, which is how the trainer hands it to the topic-model process.
+    """
+
+    def __init__(self, vocabulary: list[str], indptr: np.ndarray, ids: np.ndarray, counts: np.ndarray):
+        self.vocabulary = vocabulary
+        self.indptr, self.ids, self.counts = indptr, ids, counts
+
+    @classmethod
+    def from_tokens(cls, token_lists: Sequence[list[str]], no_below=5, no_above=0.5, keep_n=50_000) -> "BowCorpus":
+        """Count words the way gensim's ``Dictionary(token_lists)`` + ``filter_extremes`` +
+        ``compactify`` + ``doc2bow`` do (same vocabulary, same order: a test checks), with
+        C-level counting instead of a Python loop per document (4x faster, far fewer objects).
+
+        gensim numbers words by first appearance, a document's new words in sorted order; keeps
+        words with ``no_below <= df <= int(no_above * n_docs)``; of those the ``keep_n`` most
+        frequent (stable on ties); then renumbers the survivors in their old order.
+        """
+        n_docs = len(token_lists)
+        distinct = [sorted(set(tokens)) for tokens in token_lists]
+        order = dict.fromkeys(chain.from_iterable(distinct))  # first appearance, sorted within a document
+        df = Counter(chain.from_iterable(distinct))
+        del distinct
+        most = int(no_above * n_docs)
+        good = [w for w in order if no_below <= df[w] <= most]
+        if keep_n is not None and len(good) > keep_n:
+            kept = set(sorted(good, key=df.__getitem__, reverse=True)[:keep_n])
+            good = [w for w in good if w in kept]
+        counts = count_rows(token_lists, {w: i for i, w in enumerate(good)}, len(good))  # rows sorted by id, as doc2bow
+        return cls(good, counts.indptr.astype(np.int64), counts.indices.astype(np.int32),
+                   counts.data.astype(np.int32))
+
+    def __len__(self) -> int:
+        return len(self.indptr) - 1
+
+    def __iter__(self) -> Iterator[list[tuple[int, int]]]:
+        ids, counts, indptr = self.ids, self.counts, self.indptr.tolist()
+        for a, b in zip(indptr[:-1], indptr[1:]):
+            yield list(zip(ids[a:b].tolist(), counts[a:b].tolist()))
+
+    def save(self, folder: Path) -> None:
+        np.savez(folder / "corpus.npz", indptr=self.indptr, ids=self.ids, counts=self.counts)
+        (folder / "vocabulary.json").write_text(json.dumps(self.vocabulary, ensure_ascii=False), "utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> "BowCorpus":
+        with np.load(folder / "corpus.npz", allow_pickle=False) as arrays:
+            indptr, ids, counts = arrays["indptr"], arrays["ids"], arrays["counts"]
+        vocabulary = json.loads((folder / "vocabulary.json").read_text("utf-8"))
+        return cls(vocabulary, indptr, ids, counts)
+
+
+class FittedLdaTopics(Params):
+    """LDA topic distributions, fitted: gensim trains (:class:`akhbar.estimators.LdaTopics`), a
+    compiled loop infers (:meth:`infer`).
+
+    ``fit`` takes token lists (from the shared analyzer); ``transform`` returns a dense
+    (n_docs, num_topics) matrix of topic proportions that sum to one.
+    """
+
+    def __init__(self, num_topics=30, passes=3, iterations=50, chunksize=2000, no_below=5,
+                 no_above=0.5, keep_n=50_000, workers=1, random_state=0,
+                 infer_iterations=50, infer_tol=1e-3):
+        self.num_topics = num_topics
+        self.passes = passes
+        self.iterations = iterations
+        self.chunksize = chunksize
+        self.no_below = no_below
+        self.no_above = no_above
+        self.keep_n = keep_n
+        self.workers = workers
+        self.random_state = random_state
+        self.infer_iterations = infer_iterations
+        self.infer_tol = infer_tol
+
+    def _prepare(self):
+        self.word_index_ = {w: i for i, w in enumerate(self.vocabulary_)}
+        self._exp_elog_beta = np.ascontiguousarray(self.exp_elog_beta_.T)  # (V, K) for row gathers
+        self._spread = self._exp_elog_beta / self._exp_elog_beta.sum(axis=1, keepdims=True)
+        self._exp_elog_beta32 = self._exp_elog_beta.astype(np.float32)
+
+    def bow_matrix(self, token_lists: Iterable[list[str]]) -> sp.csr_matrix:
+        """Token lists → sparse (n_docs, V) count matrix over the topic model's vocabulary."""
+        return count_rows(list(token_lists), self.word_index_, len(self.vocabulary_)).astype(np.float64)
+
+    def transform(self, token_lists: Iterable[list[str]]) -> np.ndarray:
+        return self.infer(self.bow_matrix(token_lists))
+
+    def infer(self, counts: sp.csr_matrix) -> np.ndarray:
+        """Variational inference of topic proportions for a batch of count rows.
+
+        Each row is updated until its own change falls under ``infer_tol`` (mean absolute
+        change of gamma in one update, gensim's rule), on its own: a row's result never depends
+        on its batch. The updates are accelerated (SQUAREM, :mod:`akhbar.fast.inference`): on
+        the ant2 test articles a third less time, and half as far from the fixed point when
+        they stop (tested against the plain loop).
+        It starts from one responsibility step under a uniform theta (each word's count spread
+        over topics in proportion to exp(E[log beta])), much closer to the optimum than gensim's
+        random start, and deterministic. An empty row (no known word) gets alpha, normalized.
+        The loop is compiled (:mod:`akhbar.fast.inference`); numba is imported here, not at the
+        top, because it and its compiler take about 100 MB and 0.3 s that training never needs.
+        """
+        from akhbar.fast.inference import infer_rows
+
+        counts = counts.tocsr()
+        counts.sum_duplicates()
+        return infer_rows(counts.indptr.astype(np.int64), counts.indices.astype(np.int64),
+                          counts.data.astype(np.float64), self._exp_elog_beta32, self._spread,
+                          self.alpha_, int(self.infer_iterations), float(self.infer_tol))
+
+    def top_words(self, n: int = 10) -> list[list[tuple[str, float]]]:
+        order = np.argsort(-self.topic_word_, axis=1)[:, :n]
+        return [[(self.vocabulary_[j], float(self.topic_word_[t, j])) for j in row]
+                for t, row in enumerate(order)]
+
+    def get_state(self) -> dict:
+        return {"vocabulary": self.vocabulary_, "alpha": self.alpha_, "topic_word": self.topic_word_,
+                "exp_elog_beta": self.exp_elog_beta_, "display": self.display_}
+
+    @classmethod
+    def from_state(cls, params: dict, state: dict) -> "FittedLdaTopics":
+        self = cls(**params)
+        self.vocabulary_ = list(state["vocabulary"])
+        self.alpha_ = np.asarray(state["alpha"], dtype=np.float64)
+        self.topic_word_ = np.asarray(state["topic_word"], dtype=np.float64)
+        self.exp_elog_beta_ = np.asarray(state["exp_elog_beta"], dtype=np.float64)
+        self.display_ = list(state["display"]) if state.get("display") is not None else None
+        self._prepare()
+        return self
