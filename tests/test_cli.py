@@ -23,10 +23,59 @@ def cli_model(tmp_path_factory):
 
 def test_train_writes_model_and_topic_report(cli_model, capsys):
     assert (cli_model / "manifest.json").exists()
-    report = cli_model.parent.parent / "topics" / "m.md"
-    assert report.exists() and "| 0 |" in report.read_text(encoding="utf-8")
-    topics = json.loads((cli_model.parent.parent / "topics" / "m.json").read_text(encoding="utf-8"))
-    assert topics["num_topics"] == 5 and all(len(t["words"]) == 10 for t in topics["topics"])
+    topics_dir = cli_model.parent.parent / "topics"
+    assert "| 0 |" in (topics_dir / "m.md").read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl">' in (topics_dir / "m.html").read_text(encoding="utf-8")
+    topics = json.loads((topics_dir / "m.json").read_text(encoding="utf-8"))
+    assert topics["num_topics"] == 5 and all(len(t["words"]) == 15 for t in topics["topics"])
+    assert all(isinstance(t["label"], str) and t["label"] for t in topics["topics"])
+    assert -1 <= topics["coherence"] <= 1 and 0 < topics["diversity"] <= 1
+    assert abs(sum(t["share"] for t in topics["topics"]) - 1) < 1e-3
+
+
+def test_report_command_with_and_without_corpus(cli_model, tmp_path, capsys):
+    assert main(["report", "--model", str(cli_model), "--out", str(tmp_path / "r1"), "--quiet"]) == 0
+    first = json.loads((tmp_path / "r1" / "topics.json").read_text(encoding="utf-8"))
+    assert first["corpus"]["source"] == "training" and first["corpus"]["documents"] == 213
+    # a corpus without labels or dates: categories are predicted labels, the timeline is empty
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("\n".join(json.dumps({"text": t}, ensure_ascii=False) for t in [
+        "فاز الفريق في الدوري بعد مباراة قوية وسجل اللاعب هدفين", "ارتفعت أسعار النفط في الأسواق العالمية",
+        "hello world only latin text here"]) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["report", "--model", str(cli_model), "--corpus", str(corpus), "--out", str(tmp_path / "r2"),
+                 "--quiet"]) == 0
+    err = capsys.readouterr().err
+    second = json.loads((tmp_path / "r2" / "topics.json").read_text(encoding="utf-8"))
+    assert second["corpus"]["source"] == "corpus" and second["corpus"]["documents"] == 2
+    assert "no article has a readable date" in err and "categories are the labels the model predicts" in err
+    assert set(second["categories"]) <= {"culture", "economy", "internationalNews", "middleEast", "sport", "technology"}
+    assert (tmp_path / "r2" / "report.html").exists() and (tmp_path / "r2" / "topics.md").exists()
+
+
+def test_report_of_a_model_without_topics_is_still_written(tmp_path, capsys):
+    out = tmp_path / "m0"
+    assert main(["train", "--corpus", str(SEEDS), "--out", str(out), "--topics", "0", "--quiet",
+                 "--topics-dir", str(tmp_path / "t")]) == 0
+    capsys.readouterr()
+    assert main(["report", "--model", str(out), "--out", str(tmp_path / "r"), "--quiet"]) == 0
+    assert "no topic model" in capsys.readouterr().err
+    assert json.loads((tmp_path / "r" / "topics.json").read_text(encoding="utf-8"))["topics"] == []
+    assert "no topic model" in (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+
+
+def test_topic_names_file_renames_and_bad_ones_are_named(cli_model, tmp_path, capsys):
+    names = tmp_path / "names.txt"
+    names.write_text("# my names\n0 رياضة\n", encoding="utf-8")
+    assert main(["topics", "--model", str(cli_model), "--names", str(names), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["topics"][0]["label"] == "رياضة"
+    assert main(["predict", "--model", str(cli_model), "--topic-names", str(names), "--top-topics", "5",
+                 "فاز الفريق في المباراة"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert len(row["topic_labels"]) == 5 and "رياضة" in row["topic_labels"]
+    names.write_text("7 غير موجود\n", encoding="utf-8")
+    assert main(["topics", "--model", str(cli_model), "--names", str(names)]) == 1
+    assert "names.txt:1" in capsys.readouterr().err
 
 
 def test_predict_texts_one_json_line_each(cli_model, capsys):
@@ -74,9 +123,10 @@ def test_evaluate_reports_metrics(cli_model, tmp_path, capsys):
 def test_topics_command(cli_model, capsys):
     assert main(["topics", "--model", str(cli_model), "--words", "4"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 5 and all(len(line.split()) == 5 for line in lines)
+    assert len(lines) == 6 and all(line.split()[0] == str(i) for i, line in enumerate(lines[:5]))
+    assert lines[5].startswith("coherence (NPMI, top 10)")
     assert main(["topics", "--model", str(cli_model), "--json"]) == 0
-    assert len(json.loads(capsys.readouterr().out)) == 5
+    assert len(json.loads(capsys.readouterr().out)["topics"]) == 5
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -131,7 +181,7 @@ def test_plain_functions_behind_the_commands(cli_model, tmp_path):
     assert len(out.read_text(encoding="utf-8").splitlines()) == 2
     only_sport = CorpusOptions(format="csv", fields=options.fields, where=("category=sport",))
     assert predict_command(cli_model, input_path=src, output=out, options=only_sport) == 1
-    assert len(topics_command(cli_model, 3)) == 5
+    assert len(topics_command(cli_model, 3)["topics"]) == 5
 
 
 def test_predict_jobs_gives_the_same_lines_in_the_same_order(cli_model, tmp_path):

@@ -24,7 +24,8 @@ LAYERS = [
     ["akhbar.predictor"],               # load(), Predictor, Prediction
     ["akhbar.report"],                  # topic reports (Markdown, JSON, HTML)
     ["akhbar.engines"],                 # other engines (Spark)
-    ["akhbar.estimators", "akhbar.cli", "akhbar.bench", "akhbar.experiments", "akhbar"],  # entry points
+    ["akhbar.estimators", "akhbar.topic_commands", "akhbar.cli", "akhbar.bench", "akhbar.experiments",
+     "akhbar"],  # entry points
 ]
 
 

@@ -101,6 +101,8 @@ def _component_files(model: Model) -> dict[str, object]:
             files["topics.display.json"] = t["display"]
         for name in ("alpha", "topic_word", "exp_elog_beta"):
             files[f"topics.{name}.npy"] = np.asarray(t[name], dtype=np.float64)
+        if model.topic_summary is not None:
+            files["topics.summary.json"] = model.topic_summary
     if model.word_table is not None:
         table = model.word_table
         files["table.words.json"] = table.words
@@ -306,6 +308,16 @@ class _Reader:
             raise ModelError(f"{file} should be a list of lists of strings")
         return value
 
+    def topic_summary(self, num_topics: int) -> dict:
+        """``topics.summary.json``: checked for the fields reports read, one entry per topic."""
+        file = self._file("topics.summary.json")
+        value = _parse_json(file)
+        ok = isinstance(value, dict) and all(
+            isinstance(value.get(key), list) and len(value[key]) == num_topics for key in ("share", "labels", "articles"))
+        if not ok or not all(isinstance(x, str) for x in value["labels"]):
+            raise ModelError(f"{file} should hold the topics' share, labels and articles, one per topic")
+        return value
+
     def optional_strings(self, name: str, length: int) -> list[str] | None:
         """An optional list of display strings, one per vocabulary entry, if the folder has it."""
         if name not in self.listed:
@@ -374,7 +386,7 @@ def load_model(path: str | os.PathLike) -> tuple[Model, dict]:
         classifier = FittedLinearCalibrated.from_state(params["classifier"], {
             "classes": labels, "coef": coef, "intercept": intercept,
             "temperature": read.array("classifier.temperature.npy", 1)})
-        topics = None
+        topics = topic_summary = None
         if "topics" in params:
             vocabulary = read.strings("topics.vocabulary.json")
             alpha = read.array("topics.alpha.npy", 1)
@@ -387,9 +399,11 @@ def load_model(path: str | os.PathLike) -> tuple[Model, dict]:
             topics = FittedLdaTopics.from_state(params["topics"], {
                 "vocabulary": vocabulary, "display": display, "alpha": alpha,
                 "topic_word": topic_word, "exp_elog_beta": beta})
+            if "topics.summary.json" in read.listed:  # not in models saved before topic reports
+                topic_summary = read.topic_summary(len(alpha))
         model = Model(config=config, words=words, chars=chars, classifier=classifier, topics=topics,
                       metrics=manifest.get("metrics", {}), training=manifest.get("training", {}),
-                      word_display=word_display)
+                      word_display=word_display, topic_summary=topic_summary)
         if "table.words.json" in read.listed:
             widths = block_widths(words, chars, topics)
             if manifest["format_version"] < 2:  # a list of lists

@@ -104,7 +104,8 @@ def _load(model_dir):
 
 
 def train_command(corpus=None, out=None, *, topics=None, seed=0, config_path=None,
-                  options: CorpusOptions = CorpusOptions(), topics_dir="topics", progress=True) -> dict:
+                  options: CorpusOptions = CorpusOptions(), topics_dir="topics", progress=True,
+                  seed_topics=None, k_range=None) -> dict:
     """Train on *corpus* (default: the built-in seeds) and save to *out*; return a summary."""
     from akhbar.bundle import save
     from akhbar.predictor import load
@@ -122,6 +123,16 @@ def train_command(corpus=None, out=None, *, topics=None, seed=0, config_path=Non
     config_values["seed"] = seed
     if topics is not None:
         config_values["topics"] = topics
+    if k_range is not None:
+        config_values["topic_k_range"] = k_range
+    if seed_topics is not None:
+        from akhbar.topics.seeded import SeedError, read_seed_topics
+
+        try:
+            config_values["seed_topics"] = [{"name": t.name, "words": t.words, "line": t.line}
+                                            for t in read_seed_topics(seed_topics)]
+        except SeedError as exc:
+            raise CommandError(str(exc)) from None
     try:
         config = TrainConfig.from_dict(config_values)
     except (TypeError, ValueError) as exc:
@@ -141,14 +152,20 @@ def train_command(corpus=None, out=None, *, topics=None, seed=0, config_path=Non
                               if k in ("documents", "accuracy", "macro_f1")},
                "seconds": model.training.get("seconds")}
     if model.topics is not None:
-        md, js = write_topic_report(predictor, topics_dir, out.name)
-        summary["topic_report"] = str(md)
-        summary["topics_json"] = str(js)
+        paths = write_topic_report(predictor, topics_dir, out.name)
+        summary["topic_report"] = str(paths["html"])
+        summary["topics_json"] = str(paths["json"])
+        summary["topics_md"] = str(paths["md"])
+        quality = (model.topic_summary or {}).get("quality") or {}
+        summary["topics"] = {"k": model.training.get("num_topics"), "coherence": quality.get("coherence"),
+                             "diversity": quality.get("diversity")}
+        if model.training.get("topic_warnings"):
+            summary["topic_warnings"] = model.training["topic_warnings"]
     return summary
 
 
 def predict_command(model_dir, texts=(), input_path=None, output=None, *,
-                    options: CorpusOptions = CorpusOptions(), top_topics=3, jobs=1) -> int:
+                    options: CorpusOptions = CorpusOptions(), top_topics=3, jobs=1, topic_names=None) -> int:
     """Label *texts* or the corpus at *input_path*; one JSON line per article, in input order.
 
     The input is read and labelled 512 articles at a time, so memory stays flat however large
@@ -157,6 +174,13 @@ def predict_command(model_dir, texts=(), input_path=None, output=None, *,
     (:meth:`Predictor.predict_batches`).
     """
     predictor = _load(model_dir)
+    if topic_names is not None:
+        from akhbar.topics.labels import NamesError
+
+        try:
+            predictor.rename_topics(topic_names)
+        except (NamesError, ValueError) as exc:
+            raise CommandError(str(exc)) from None
     n = 0
     with _atomic_output(output) as out:
         if input_path is not None:
@@ -219,10 +243,11 @@ def evaluate_command(model_dir, corpus, *, options: CorpusOptions = CorpusOption
     return metrics
 
 
-def topics_command(model_dir, n_words=10) -> list[dict]:
-    from akhbar.report import topic_table
+def topics_command(model_dir, n_words=10, names_path=None) -> dict:
+    """The topics with labels and scores (:func:`akhbar.topic_commands.topics_command`)."""
+    from akhbar.topic_commands import topics_command as run
 
-    return topic_table(_load(model_dir), n_words)
+    return run(model_dir, n_words, names_path)
 
 
 # --- argument parsing --------------------------------------------------------------------------------
@@ -243,6 +268,18 @@ def _corpus_options(p: argparse.ArgumentParser) -> None:
                    help="keep only records whose FIELD equals (or with !=, differs from) VALUE; repeatable")
 
 
+def _topics_arg(value: str):
+    if value == "auto":
+        return value
+    try:
+        k = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of topics or 'auto', not {value!r}") from None
+    if k < 0:
+        raise argparse.ArgumentTypeError("the number of topics cannot be negative")
+    return k
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="akhbar", description="Arabic news: topics, categories, predict().")
     parser.add_argument("--version", action="version", version=f"akhbar {__version__}")
@@ -252,7 +289,12 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Train on a corpus (default: the built-in seeds/) and write a model folder.")
     p.add_argument("--corpus", help="corpus path (file or folder); default: the built-in seeds/")
     p.add_argument("--out", help=f"model folder to write (default: {DEFAULT_MODEL})")
-    p.add_argument("--topics", type=int, help="number of LDA topics (0: none; default: min(30, docs/20))")
+    p.add_argument("--topics", type=_topics_arg,
+                   help="number of LDA topics (0: none; 'auto': choose by held-out coherence x diversity; "
+                        "default: min(30, docs/20))")
+    p.add_argument("--k-range", help="the K that --topics auto tries, e.g. 10..60 or 10..60:5")
+    p.add_argument("--seed-topics", metavar="FILE",
+                   help="guided topics: one a line, 'NAME: seed words ...'; topic i follows line i")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     p.add_argument("--config", dest="config_path", help="JSON file of training options (see TrainConfig)")
     p.add_argument("--topics-dir", default="topics", help="where the topic report goes (default: topics/)")
@@ -266,6 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input", help="a corpus to label, in any format train reads")
     p.add_argument("--output", help="write JSON lines here (atomically) instead of stdout")
     p.add_argument("--top-topics", type=int, default=3, help="topics per article (default: 3; 0 skips topic inference)")
+    p.add_argument("--topic-names", metavar="FILE", help="your topic names (one 'ID NAME' a line) for topic_labels")
     p.add_argument("--jobs", type=int, default=1, help="batches labelled at once, in threads, for --input (default: 1; -1: every core)")
     _corpus_options(p)
 
@@ -281,6 +324,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=str(DEFAULT_MODEL), help=f"model folder (default: {DEFAULT_MODEL})")
     p.add_argument("--words", type=int, default=10, help="words per topic (default: 10)")
     p.add_argument("--json", action="store_true", help="JSON instead of text")
+    p.add_argument("--names", metavar="FILE", help="your topic names, one 'ID NAME' a line")
+    p.add_argument("--choose-k", metavar="RANGE",
+                   help="instead: fit every K of RANGE (e.g. 10..60) on --corpus and print the curve")
+    p.add_argument("--corpus", help="the corpus --choose-k fits on")
+    p.add_argument("--seed", type=int, default=0, help="random seed for --choose-k (default: 0)")
+    _corpus_options(p)
+
+    p = sub.add_parser("report", help="write a topic report folder: report.html, topics.json, topics.md",
+                       description="Write a self-contained report of a model's topics (offline HTML, right to left).")
+    p.add_argument("--model", default=str(DEFAULT_MODEL), help=f"model folder (default: {DEFAULT_MODEL})")
+    p.add_argument("--corpus", help="a corpus to see through the model (default: its training articles)")
+    p.add_argument("--out", required=True, help="folder to write the report into")
+    p.add_argument("--names", metavar="FILE", help="your topic names, one 'ID NAME' a line")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _corpus_options(p)
     return parser
 
 
@@ -289,25 +347,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from akhbar.bundle import ModelError
     from akhbar.corpus import CorpusError
+    from akhbar.topic_commands import TopicCommandError
     from akhbar.train import TrainingError
 
     try:
         if args.command == "train":
             summary = train_command(args.corpus, args.out, topics=args.topics, seed=args.seed,
                                     config_path=args.config_path, options=CorpusOptions.from_args(args),
-                                    topics_dir=args.topics_dir, progress=not args.quiet)
+                                    topics_dir=args.topics_dir, progress=not args.quiet,
+                                    seed_topics=args.seed_topics, k_range=args.k_range)
             print(json.dumps(summary, ensure_ascii=False, indent=1))
             print(f"akhbar: model written to {summary['model']}", file=sys.stderr)
             if "topic_report" in summary:
-                print(f"akhbar: topic words in {summary['topic_report']} and {summary['topics_json']}",
-                      file=sys.stderr)
+                print(f"akhbar: topic report in {summary['topic_report']} (and {summary['topics_json']}, "
+                      f"{summary['topics_md']})", file=sys.stderr)
         elif args.command == "predict":
             if not args.texts and not args.input:
                 parser.error("predict needs TEXT arguments or --input PATH")
             if args.texts and args.input:
                 parser.error("give TEXT arguments or --input, not both")
             predict_command(args.model, args.texts, args.input, args.output,
-                            options=CorpusOptions.from_args(args), top_topics=args.top_topics, jobs=args.jobs)
+                            options=CorpusOptions.from_args(args), top_topics=args.top_topics, jobs=args.jobs,
+                            topic_names=args.topic_names)
         elif args.command == "evaluate":
             metrics = evaluate_command(args.model, args.corpus, options=CorpusOptions.from_args(args))
             text = json.dumps(metrics, ensure_ascii=False, indent=1)
@@ -315,16 +376,34 @@ def main(argv: Sequence[str] | None = None) -> int:
                 with _atomic_output(args.output) as out:
                     out.write(text + "\n")
             print(text)
+        elif args.command == "topics" and args.choose_k:
+            if not args.corpus:
+                parser.error("--choose-k needs --corpus PATH")
+            from akhbar.topic_commands import choose_k_command, render_curve
+
+            curve = choose_k_command(args.corpus, args.choose_k, options=CorpusOptions.from_args(args),
+                                     seed=args.seed, log=lambda m: print(f"akhbar: {m}", file=sys.stderr))
+            print(json.dumps(curve, ensure_ascii=False, indent=1) if args.json else render_curve(curve))
         elif args.command == "topics":
-            table = topics_command(args.model, args.words)
+            from akhbar.topic_commands import render_topics
+
+            result = topics_command(args.model, args.words, args.names)
             if args.json:
-                print(json.dumps(table, ensure_ascii=False, indent=1))
-            elif not table:
+                print(json.dumps(result, ensure_ascii=False, indent=1))
+            elif not result["topics"]:
                 print("this model has no topic model (trained with --topics 0)")
             else:
-                for row in table:
-                    print(f"{row['id']:>3}  {' '.join(row['words'])}")
-    except (CommandError, ModelError, CorpusError, TrainingError) as exc:
+                print(render_topics(result))
+        elif args.command == "report":
+            from akhbar.topic_commands import report_command
+
+            done = report_command(args.model, args.out, args.corpus, options=CorpusOptions.from_args(args),
+                                  names_path=args.names, progress=not args.quiet)
+            for warning in done["warnings"]:
+                print(f"akhbar: warning: {warning}", file=sys.stderr)
+            print(json.dumps(done, ensure_ascii=False, indent=1))
+            print(f"akhbar: report written to {done['report']} ({done['bytes'] / 1024:.0f} KB)", file=sys.stderr)
+    except (CommandError, ModelError, CorpusError, TrainingError, TopicCommandError) as exc:
         print(f"akhbar: error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:

@@ -44,6 +44,7 @@ class Prediction:
     terms: list[tuple[str, float]] = field(default_factory=list)
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    topic_labels: list[str] = field(default_factory=list)  #: the label of each of ``topics``, when the model has labels
 
     @property
     def ok(self) -> bool:
@@ -52,7 +53,7 @@ class Prediction:
     def to_dict(self) -> dict:
         return {"label": self.label, "probabilities": self.probabilities,
                 "topics": [[t, w] for t, w in self.topics], "terms": [[t, w] for t, w in self.terms],
-                "error": self.error, "warnings": self.warnings}
+                "error": self.error, "warnings": self.warnings, "topic_labels": self.topic_labels}
 
 
 class InputError(ValueError):
@@ -153,10 +154,34 @@ class Predictor:
         self._featurizer = model.featurizer()
         self._labels = np.asarray(model.labels, dtype=object)
         self._word_terms = None
+        self._topic_labels = list((model.topic_summary or {}).get("labels") or []) or None
 
     @property
     def labels(self) -> list[str]:
         return list(self._labels)
+
+    @property
+    def topic_labels(self) -> list[str] | None:
+        """A short label per topic (its most distinctive words, or the user's names), or None
+        for a model without a topic model or saved before topics had labels."""
+        return list(self._topic_labels) if self._topic_labels else None
+
+    def rename_topics(self, names: "dict[int, str] | str | Path") -> "Predictor":
+        """Use the user's topic names (``{id: name}`` or a file of ``ID NAME`` lines, see
+        :func:`akhbar.topics.labels.read_names`) for the topics they name; returns self."""
+        from akhbar.topics.labels import read_names
+
+        if self.model.topics is None:
+            raise ValueError("this model has no topic model to rename")
+        k = self.model.topics.topic_word_.shape[0]
+        if not isinstance(names, dict):
+            names = read_names(names, k)
+        bad = [t for t in names if not (isinstance(t, int) and 0 <= t < k)]
+        if bad:
+            raise ValueError(f"topic id(s) {bad} do not exist (the model has {k}: 0-{k - 1})")
+        labels = self._topic_labels or [f"topic {t}" for t in range(k)]
+        self._topic_labels = [str(names.get(t, label)) for t, label in enumerate(labels)]
+        return self
 
     def _terms(self) -> np.ndarray:
         if self._word_terms is None:
@@ -256,12 +281,14 @@ class Predictor:
             theta = model.topics.infer(topic_counts)
         topics = self._top_topics(theta, top_topics, len(good))
         labels = [str(lab) for lab in self._labels]
+        names = self._topic_labels
         for row, (i, p) in enumerate(zip(good, proba.tolist())):
             warns = warnings[row]
             if not n_tokens[row]:
                 warns = warns + ["no known words after normalization; the label rests on character n-grams"]
             results[i] = Prediction(label=labels[best[row]], probabilities=dict(zip(labels, p)),
-                                    topics=topics[row], terms=terms[row], warnings=warns)
+                                    topics=topics[row], terms=terms[row], warnings=warns,
+                                    topic_labels=[names[t] for t, _ in topics[row]] if names else [])
 
     @staticmethod
     def _top_topics(theta, n: int, rows: int) -> list[list[tuple[int, float]]]:
@@ -323,7 +350,7 @@ def _jobs(n_jobs: int) -> int:
     return (os.cpu_count() or 1) if n_jobs == -1 else max(1, int(n_jobs))
 
 
-def load(path: str | Path) -> Predictor:
+def load(path: str | Path, topic_names: "dict[int, str] | str | Path | None" = None) -> Predictor:
     """Load the model folder at *path* (manifest and checksums checked first).
 
     Ends with a collection of the young generations (``gc.collect(1)``, 0.05 s): a loaded
@@ -335,6 +362,8 @@ def load(path: str | Path) -> Predictor:
     """
     model, manifest = load_model(path)
     predictor = Predictor(model, manifest, Path(path))
+    if topic_names is not None:
+        predictor.rename_topics(topic_names)
     gc.collect(1)
     return predictor
 

@@ -12,26 +12,20 @@ same settings and temperature, as scikit-learn's ``GridSearchCV(refit=True)`` do
 article is wasted; the manifest says which model the metrics describe. ``refit=False`` saves the
 validated model itself.
 
-The topic model needs nothing from the classifier, so it trains in a forked process beside it.
+The topic model needs nothing from the classifier, so it trains in a separate process beside it
+(:mod:`akhbar.topics.fitting`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
-import weakref
 from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
 from itertools import chain
-from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
@@ -42,10 +36,20 @@ from akhbar.corpus import Document
 from akhbar.fast.featurizer import Featurizer
 from akhbar.fast.table import WordTable
 from akhbar.fast.weighting import WEIGHTINGS
-from akhbar.features import BowCorpus, FittedCharNgrams, FittedLdaTopics, FittedWordTfidf
+from akhbar.features import FittedCharNgrams, FittedLdaTopics, FittedWordTfidf
 from akhbar.features.matrices import give_back_memory, head_rows, stack_blocks
-from akhbar.text import (Analyzer, AnalyzerConfig, char_view, normalize, remove_diacritics, remove_tatweel,
-                         stopwords, written_words)
+from akhbar.text import (
+    Analyzer,
+    AnalyzerConfig,
+    char_view,
+    normalize,
+    remove_diacritics,
+    remove_tatweel,
+    stopwords,
+    written_words,
+)
+from akhbar.topics.fitting import TopicPlan
+from akhbar.topics.fitting import begin as begin_topics
 
 
 @dataclass
@@ -82,8 +86,17 @@ class TrainConfig:
     C: float = 0.1
     class_weight: str | None = "balanced"
     calibration_folds: int = 3
-    # topic model; topics=None picks min(30, max(5, n_docs // 20)), 0 turns it off
-    topics: int | None = None
+    # topic model; topics=None picks min(30, max(5, n_docs // 20)), 0 turns it off, "auto"
+    # fits the K of topic_k_range ("10..60"; None: akhbar.topics.fitting.default_range) and
+    # keeps the best held-out coherence x diversity (akhbar.topics.choose)
+    topics: int | str | None = None
+    topic_k_range: str | None = None
+    # topic filler (verbs of saying, numbers, dates, outlet names: akhbar.topics.filler) is
+    # dropped from the topic model's tokens, not the classifier's (experiments/topics.md)
+    topic_filler: bool = True
+    # guided topics: [{"name": ..., "words": [...]}], topic i steered by seed words i
+    # (akhbar.topics.seeded; `akhbar train --seed-topics FILE` fills it from a file)
+    seed_topics: list | None = None
     lda_passes: int | None = None  # None: max(3, min(50, 20_000 // n_docs)): small corpora get more
     lda_iterations: int = 50
     n_jobs: int = 2  # 1: everything in one process; otherwise LDA trains beside the classifier
@@ -98,6 +111,12 @@ class TrainConfig:
     table_words: int = 150_000
 
     def __post_init__(self):
+        if not (self.topics is None or self.topics == "auto" or (isinstance(self.topics, int) and self.topics >= 0)):
+            raise ValueError(f"topics must be a number of topics (0 for none) or 'auto', not {self.topics!r}")
+        for topic in self.seed_topics or []:
+            if not (isinstance(topic, dict) and isinstance(topic.get("name"), str) and topic.get("words")
+                    and all(isinstance(w, str) for w in topic["words"])):
+                raise ValueError(f"each seed topic needs a name and a list of words, not {topic!r}")
         if self.weighting not in WEIGHTINGS:
             raise ValueError(f"weighting must be one of {', '.join(WEIGHTINGS)}, not {self.weighting!r}")
         if self.weighting == "word" and tuple(self.word_ngrams) != (1, 1):
@@ -122,15 +141,11 @@ class TrainConfig:
                 values[key] = tuple(values[key])
         return cls(**values)
 
-    def num_passes(self, n_docs: int) -> int:
-        if self.lda_passes is not None:
-            return self.lda_passes
-        return max(3, min(50, 20_000 // max(n_docs, 1)))
-
-    def num_topics(self, n_docs: int) -> int:
-        if self.topics is not None:
-            return self.topics
-        return min(30, max(5, n_docs // 20))
+    def topic_plan(self) -> TopicPlan:
+        return TopicPlan(topics=self.topics, k_range=self.topic_k_range, passes=self.lda_passes,
+                         iterations=self.lda_iterations, no_below=self.lda_no_below, no_above=self.lda_no_above,
+                         keep_n=self.lda_keep_n, seed=self.seed, parallel=self.n_jobs != 1,
+                         filler=self.topic_filler, seed_topics=self.seed_topics)
 
 
 @dataclass
@@ -148,6 +163,7 @@ class Model:
     training: dict = field(default_factory=dict)
     word_display: list[str] | None = None  #: readable form of each word feature, for explanations
     word_table: WordTable | None = None  #: common written words, analysed in advance (featurize.py)
+    topic_summary: dict | None = None  #: the training articles through the topic model (akhbar.topics.summary)
 
     @property
     def analyzer(self) -> Analyzer:
@@ -232,70 +248,6 @@ def _chunks(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _start_topics(lda, corpus: BowCorpus, parallel: bool):
-    """Fit the topic model, in a separate process when *parallel*; return a function that waits.
-
-    LDA and the classifier need nothing from each other, so on a machine with two cores they run
-    side by side. The topic model gets a fresh Python process fed with the compact corpus (a few
-    numpy arrays in a temporary folder), not a fork: a forked child keeps a copy-on-write image
-    of the trainer's whole heap, and every page the trainer writes afterwards (it goes on to
-    build the largest objects of training) becomes the child's private memory; measured on
-    ant2, 280 MB against about 100 MB for the fresh process. Results come back as arrays, never pickles.
-    """
-    if not parallel:
-        fitted = lda.fit(corpus)
-        return lambda: fitted
-    folder = Path(tempfile.mkdtemp(prefix="akhbar-lda-"))
-    try:
-        corpus.save(folder)
-        (folder / "params.json").write_text(json.dumps(lda.get_params()), "utf-8")
-        env = dict(os.environ)
-        package_root = str(Path(__file__).resolve().parents[1])  # akhbar importable even when not installed
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
-        with open(folder / "stderr.txt", "wb") as stderr:
-            process = subprocess.Popen([sys.executable, "-m", "akhbar.train", "--topics-worker", str(folder)],
-                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr, env=env)
-    except OSError:  # no usable interpreter to start (embedded Python): fit here instead
-        shutil.rmtree(folder, ignore_errors=True)
-        fitted = lda.fit(corpus)
-        return lambda: fitted
-    def wait():
-        try:
-            code = process.wait()
-            if code != 0:
-                tail = (folder / "stderr.txt").read_text("utf-8", errors="replace").strip().splitlines()[-3:]
-                raise TrainingError(f"the topic model process failed (exit code {code}): " + " | ".join(tail))
-            with np.load(folder / "state.npz", allow_pickle=False) as arrays:
-                state = {name: arrays[name] for name in arrays.files}
-            state["vocabulary"], state["display"] = corpus.vocabulary, None
-            return type(lda).from_state(lda.get_params(), state)
-        finally:
-            cleanup()
-
-    # If training stops before waiting (an error, Ctrl-C), the process and its folder go with the
-    # last reference to ``wait``, and at interpreter exit at the latest.
-    cleanup = weakref.finalize(wait, _stop_topics, process, folder)
-    return wait
-
-
-def _stop_topics(process: subprocess.Popen, folder: Path) -> None:
-    if process.poll() is None:
-        process.kill()
-        process.wait()
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-def _topics_worker(folder: Path) -> None:
-    """The topic-model process (``python -m akhbar.train --topics-worker FOLDER``)."""
-    from akhbar.features.estimators import LdaTopics
-
-    params = json.loads((folder / "params.json").read_text("utf-8"))
-    lda = LdaTopics(**params).fit(BowCorpus.load(folder))
-    state = lda.get_state()
-    np.savez(folder / "state.npz", alpha=state["alpha"], topic_word=state["topic_word"],
-             exp_elog_beta=state["exp_elog_beta"])
-
-
 class _Stages:
     """Seconds per stage of training, for the manifest (``training.stage_seconds``)."""
 
@@ -338,28 +290,6 @@ def _validation_split(y: np.ndarray, n_labels: int, config: TrainConfig) -> tupl
                                             random_state=config.seed, stratify=y)
         fit_idx, val_idx = np.sort(fit_idx), np.sort(val_idx)
     return fit_idx, val_idx
-
-
-def _begin_topics(tokens: list[list[str]], config: TrainConfig, log) -> tuple:
-    """Start fitting the topic model on every document's tokens (beside the classifier when
-    ``n_jobs != 1``): (a function that waits for it or None, its vocabulary, K, no_below)."""
-    from akhbar.features.estimators import LdaTopics
-
-    n_docs = len(tokens)
-    k = config.num_topics(n_docs)
-    no_below = min(config.lda_no_below, max(1, n_docs // 50))  # small corpora keep rarer words
-    if not k:
-        return None, [], k, no_below
-    passes = config.num_passes(n_docs)
-    log(f"topic model: {k} topics, {passes} passes over {n_docs} documents"
-        + (" (in a parallel process)" if config.n_jobs != 1 else ""))
-    lda = LdaTopics(num_topics=k, passes=passes, iterations=config.lda_iterations, workers=1, no_below=no_below,
-                    no_above=config.lda_no_above, keep_n=config.lda_keep_n, random_state=config.seed)
-    bow = BowCorpus.from_tokens(tokens, no_below, config.lda_no_above, config.lda_keep_n)
-    if len(bow.vocabulary) < k:
-        raise TrainingError(f"only {len(bow.vocabulary)} distinct words survive the frequency filter "
-                            f"(no_below={no_below}); too few for {k} topics")
-    return _start_topics(lda, bow, parallel=config.n_jobs != 1), bow.vocabulary, k, no_below
 
 
 def _fit_blocks(tokens: list[list[str]], texts: list[str], config: TrainConfig) -> tuple:
@@ -465,7 +395,11 @@ def train(docs: Sequence[Document], config: TrainConfig | None = None, *, progre
     y = np.array([docs[i].label for i in labelled], dtype=object)
     fit_idx, val_idx = _validation_split(y, len(counts), config)
     pick = lambda seq, idx: [seq[labelled[i]] for i in idx]  # noqa: E731
-    topic_job, topic_vocabulary, k, no_below = _begin_topics(tokens, config, log)
+    try:
+        topic_job = begin_topics(tokens, config.topic_plan(), analyzer, log)
+    except ValueError as exc:  # TopicFitError, ChooseKError: the corpus or options cannot give topics
+        raise TrainingError(str(exc)) from None
+    topic_vocabulary = topic_job.bow.vocabulary if topic_job else []
     give_back_memory()
 
     log(f"features and classifier on {len(fit_idx)} training documents")
@@ -492,10 +426,14 @@ def train(docs: Sequence[Document], config: TrainConfig | None = None, *, progre
     unigrams = sorted({part for term in words.vocabulary_ for part in term.split(" ")} | set(topic_vocabulary))
     readable = dict(zip(unigrams, display_forms(analyzer, texts, unigrams)))
     model.word_display = [" ".join(readable.get(p, p) for p in term.split(" ")) for term in words.vocabulary_]
+    topic_record = {"num_topics": 0, "lda_passes": 0, "lda_no_below": None}
     if topic_job is not None:
-        model.topics = topic_job()
-        model.topics.display_ = [readable.get(w, w) for w in model.topics.vocabulary_]
-        stages.lap("topics (waited for)")
+        try:
+            model.topics, model.topic_summary, topic_record = topic_job.finish(
+                docs, lambda vocabulary: [readable.get(w, w) for w in vocabulary])
+        except ValueError as exc:
+            raise TrainingError(str(exc)) from None
+        stages.lap("topics (waited for, then summarized)")
     if common:
         model.word_table = model.featurizer().export(common)
         stages.lap("word_table")
@@ -506,17 +444,9 @@ def train(docs: Sequence[Document], config: TrainConfig | None = None, *, progre
         "validation_documents": int(len(val_idx)),
         "label_counts": dict(sorted(counts.items())),
         "fingerprint": fingerprint(docs),
-        "num_topics": k,
-        "lda_passes": config.num_passes(len(docs)) if k else 0,
-        "lda_no_below": no_below if k else None,
+        **topic_record,
         "seconds": round(time.perf_counter() - started, 2),
         "stage_seconds": stages.seconds,
     }
     return model
 
-
-if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--topics-worker":
-        _topics_worker(Path(sys.argv[2]))
-    else:
-        sys.exit("internal entry point: python -m akhbar.train --topics-worker FOLDER")

@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from akhbar.features.chars import FittedCharNgrams
-from akhbar.features.lda import BowCorpus, FittedLdaTopics
+from akhbar.features.lda import BowCorpus, FittedLdaTopics, seed_prior
 from akhbar.features.words import FittedWordTfidf, _WordNgrams
 
 class WordTfidf(TransformerMixin, BaseEstimator, FittedWordTfidf):
@@ -106,9 +106,12 @@ class LdaTopics(TransformerMixin, BaseEstimator, FittedLdaTopics):
                 f"only {len(corpus.vocabulary)} distinct words survive the frequency filter "
                 f"(no_below={self.no_below}); too few for {self.num_topics} topics"
             )
+        eta = "symmetric"
+        if self.seed_words:  # guided topics: seed words weigh in their topic's prior
+            eta = seed_prior(self.seed_words, corpus.vocabulary, self.num_topics, self.seed_strength)
         common = dict(corpus=corpus, id2word=dict(enumerate(corpus.vocabulary)), num_topics=self.num_topics,
                       passes=self.passes, iterations=self.iterations, chunksize=self.chunksize,
-                      random_state=self.random_state, eta="symmetric", dtype=np.float64,
+                      random_state=self.random_state, eta=eta, dtype=np.float64,
                       eval_every=None)  # perplexity logging would cost a full E-step per call
         if self.workers and self.workers > 1:
             model = LdaMulticore(workers=self.workers, alpha="symmetric", **common)

@@ -20,6 +20,14 @@ import scipy.sparse as sp
 from akhbar.fast.arrays import count_rows
 from akhbar.features.base import Params
 
+SEED_STRENGTH = 200.0
+"""Pseudo-counts a seed word gets in its topic (:mod:`akhbar.topics.seeded`); chosen on the
+built-in corpus to put most seed words among their topic's top words without making the topic
+only its seeds."""
+SEED_ELSEWHERE = 1e-4
+"""The prior of a seed word in the topics it does not seed."""
+
+
 class BowCorpus:
     """A gensim corpus held as three flat numpy arrays: documents → (word id, count) pairs.
 
@@ -60,6 +68,11 @@ class BowCorpus:
     def __len__(self) -> int:
         return len(self.indptr) - 1
 
+    def matrix(self) -> sp.csr_matrix:
+        """The corpus as a sparse (n_docs, V) float64 count matrix, what inference reads."""
+        return sp.csr_matrix((self.counts.astype(np.float64), self.ids, self.indptr),
+                             shape=(len(self), len(self.vocabulary)))
+
     def __iter__(self) -> Iterator[list[tuple[int, int]]]:
         ids, counts, indptr = self.ids, self.counts, self.indptr.tolist()
         for a, b in zip(indptr[:-1], indptr[1:]):
@@ -87,7 +100,7 @@ class FittedLdaTopics(Params):
 
     def __init__(self, num_topics=30, passes=3, iterations=50, chunksize=2000, no_below=5,
                  no_above=0.5, keep_n=50_000, workers=1, random_state=0,
-                 infer_iterations=50, infer_tol=1e-3):
+                 infer_iterations=50, infer_tol=1e-3, seed_words=None, seed_strength=SEED_STRENGTH):
         self.num_topics = num_topics
         self.passes = passes
         self.iterations = iterations
@@ -99,6 +112,8 @@ class FittedLdaTopics(Params):
         self.random_state = random_state
         self.infer_iterations = infer_iterations
         self.infer_tol = infer_tol
+        self.seed_words = seed_words  # guided topics: analysed seed words per topic (akhbar.topics.seeded)
+        self.seed_strength = seed_strength
 
     def _prepare(self):
         self.word_index_ = {w: i for i, w in enumerate(self.vocabulary_)}
@@ -154,3 +169,18 @@ class FittedLdaTopics(Params):
         self.display_ = list(state["display"]) if state.get("display") is not None else None
         self._prepare()
         return self
+
+
+def seed_prior(seed_stems: list[list[str]], vocabulary: list[str], num_topics: int,
+               strength: float = SEED_STRENGTH) -> np.ndarray:
+    """gensim's ``eta`` as a (K, V) matrix: symmetric ``1/K`` but for the seed words (see
+    :mod:`akhbar.topics.seeded`). ``seed_stems[i]`` are topic i's seed words, analysed."""
+    if len(seed_stems) > num_topics:
+        raise ValueError(f"{len(seed_stems)} seed topics for a model of {num_topics} topics")
+    eta = np.full((num_topics, len(vocabulary)), 1.0 / num_topics)
+    column = {w: j for j, w in enumerate(vocabulary)}
+    for k, stems in enumerate(seed_stems):
+        ids = [column[s] for s in stems if s in column]
+        eta[:, ids] = SEED_ELSEWHERE
+        eta[k, ids] = strength
+    return eta

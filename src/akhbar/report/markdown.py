@@ -1,9 +1,9 @@
-"""Topic reports people read: ``topics/NAME.md`` and the machine-readable ``topics/NAME.json``.
+"""The report as files: ``report.html`` for people, ``topics.json`` for programs, ``topics.md`` for a
+terminal or a repository, all three drawn from one payload (:mod:`akhbar.report.build`).
 
-The Markdown page lists each topic's top words (display forms: the most frequent surface word
-behind each stem, so a reader sees حكومة rather than the stem حكوم) with their weights, and the
-model's validation scores. ``topics.json`` carries the same data for tools. The planned HTML page
-with plots, coherence and diversity will be written from the same :func:`topic_table`.
+Topic words are display forms (the most frequent written word behind each stem, so a reader sees
+حكومة rather than the stem حكوم). Files are written atomically: a report being rewritten is
+never seen half-written.
 """
 
 from __future__ import annotations
@@ -13,22 +13,27 @@ import os
 import tempfile
 from pathlib import Path
 
+from akhbar.report.html import render_html
+
+JSON_TOPIC_KEYS = ("id", "label", "auto_label", "name", "seed", "words", "coherence", "share",
+                   "categories", "timeline", "articles")
+
 
 def topic_table(predictor, n_words: int = 10) -> list[dict]:
-    """[{"id": k, "words": [word, ...], "weights": [float, ...]}] for every topic."""
+    """[{"id", "label", "words": [word, ...], "weights": [...], "coherence", "share"}] per topic,
+    labels and scores from the training summary when the model folder keeps one."""
     topics = predictor.model.topics
     if topics is None:
         return []
+    summary = predictor.model.topic_summary or {}
+    labels = predictor.topic_labels or [None] * topics.topic_word_.shape[0]
+    per_topic = (summary.get("quality") or {}).get("per_topic") or [None] * len(labels)
+    share = summary.get("share") or [None] * len(labels)
     display = topics.display_ or topics.vocabulary_
     index = {w: i for i, w in enumerate(topics.vocabulary_)}
-    table = []
-    for k, pairs in enumerate(topics.top_words(n_words)):
-        table.append({
-            "id": k,
-            "words": [display[index[w]] for w, _ in pairs],
-            "weights": [round(p, 5) for _, p in pairs],
-        })
-    return table
+    return [{"id": k, "label": labels[k], "words": [display[index[w]] for w, _ in pairs],
+             "weights": [round(p, 5) for _, p in pairs], "coherence": per_topic[k], "share": share[k]}
+            for k, pairs in enumerate(topics.top_words(n_words))]
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -37,35 +42,81 @@ def _write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
+        os.chmod(tmp, 0o644)  # a report is for reading: not mkstemp's owner-only mode
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def render_markdown(name: str, table: list[dict], manifest: dict) -> str:
-    training = manifest.get("training", {})
-    lines = [f"# Topics of model `{name}`", ""]
-    lines.append(f"{len(table)} LDA topics learned from {training.get('documents', '?')} articles "
-                 f"(akhbar {manifest.get('versions', {}).get('akhbar', '?')}, "
-                 f"created {manifest.get('created', '?')}, seed {manifest.get('config', {}).get('seed')}).")
-    val = manifest.get("metrics", {}).get("validation")
-    if val:
-        lines.append(f"Classifier on the held-out validation part ({val['documents']} articles): "
-                     f"accuracy {val['accuracy']:.3f}, macro-F1 {val['macro_f1']:.3f}.")
-    lines += ["", "| topic | top words |", "|---:|---|"]
-    for row in table:
-        lines.append(f"| {row['id']} | <span dir=\"rtl\">{'، '.join(row['words'])}</span> |")
+def _cell(text) -> str:
+    """Markdown table cell: no pipe or newline can break the row; HTML stays text."""
+    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("|", "\\|").replace("\n", " "))
+
+
+def _num(x, digits=3) -> str:
+    return "–" if x is None else f"{x:.{digits}f}"
+
+
+def render_markdown(payload: dict) -> str:
+    """The report as Markdown: summary, warnings, one table row per topic, seeds, choose-K."""
+    corpus = payload.get("corpus") or {}
+    topics = payload.get("topics") or []
+    lines = [f"# Topics of model `{_cell(payload.get('model', ''))}`", ""]
+    lines.append(f"{len(topics)} topics over {corpus.get('documents') or '?'} articles "
+                 f"({'the training articles' if corpus.get('source') == 'training' else _cell(corpus.get('path'))}); "
+                 f"coherence (NPMI, top 10 words) {_num(payload.get('coherence'))}, "
+                 f"diversity (top 25) {_num(payload.get('diversity'))}; "
+                 f"akhbar {payload.get('akhbar') or '?'}, model created {payload.get('created') or '?'}.")
+    for warning in payload.get("warnings") or []:
+        lines.append(f"\n> **warning:** {_cell(warning)}")
+    lines += ["", "| topic | label | share | NPMI | top words |", "|---:|---|---:|---:|---|"]
+    for t in topics:
+        share = "–" if t.get("share") is None else f"{100 * t['share']:.1f}%"
+        words = "، ".join(_cell(w) for w, _ in t.get("words", [])[:10])
+        lines.append(f"| {t['id']} | <span dir=\"rtl\">{_cell(t.get('label'))}</span> | {share} | "
+                     f"{_num(t.get('coherence'))} | <span dir=\"rtl\">{words}</span> |")
+    seeded = [t for t in topics if t.get("seed")]
+    if seeded:
+        lines += ["", "## Seeded topics", ""]
+        for t in seeded:
+            seed = t["seed"]
+            lines.append(f"- topic {t['id']} **{_cell(t.get('name'))}**: {seed.get('found', 0)} of "
+                         f"{len(seed.get('words', []))} seed words in its top 10 words")
+    choose = payload.get("choose_k")
+    if choose:
+        lines += ["", "## Choosing K", "", "| K | held-out NPMI | diversity | NPMI × diversity |", "|---:|---:|---:|---:|"]
+        for row in zip(choose["k"], choose["coherence"], choose["diversity"], choose["quality"]):
+            mark = " **chosen**" if row[0] == choose.get("chosen") else ""
+            lines.append(f"| {row[0]}{mark} | {_num(row[1])} | {_num(row[2])} | {_num(row[3])} |")
+        lines += ["", _cell(choose.get("why", ""))]
     return "\n".join(lines) + "\n"
 
 
-def write_topic_report(predictor, out_dir: str | Path, name: str, n_words: int = 10) -> tuple[Path, Path]:
-    """Write ``out_dir/NAME.md`` and ``out_dir/NAME.json``; return both paths."""
+def for_programs(payload: dict) -> dict:
+    """``topics.json``: the payload without what only the page's slider needs."""
+    out = {key: value for key, value in payload.items() if key != "topics"}
+    out["num_topics"] = len(payload.get("topics") or [])
+    out["topics"] = [{key: t[key] for key in JSON_TOPIC_KEYS if key in t} for t in payload.get("topics") or []]
+    return out
+
+
+def write_report(payload: dict, out_dir: str | Path, stem: str | None = None) -> dict[str, Path]:
+    """Write ``report.html``, ``topics.json`` and ``topics.md`` into *out_dir* (or, with *stem*,
+    ``STEM.html``, ``STEM.json``, ``STEM.md``); return the paths by kind."""
     out = Path(out_dir)
-    table = topic_table(predictor, n_words)
-    md, js = out / f"{name}.md", out / f"{name}.json"
-    _write_atomic(md, render_markdown(name, table, predictor.manifest))
-    payload = {"model": name, "created": predictor.manifest.get("created"),
-               "num_topics": len(table), "topics": table}
-    _write_atomic(js, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
-    return md, js
+    paths = {"html": out / (f"{stem}.html" if stem else "report.html"),
+             "json": out / (f"{stem}.json" if stem else "topics.json"),
+             "md": out / (f"{stem}.md" if stem else "topics.md")}
+    _write_atomic(paths["json"], json.dumps(for_programs(payload), ensure_ascii=False, indent=1) + "\n")
+    _write_atomic(paths["md"], render_markdown(payload))
+    _write_atomic(paths["html"], render_html(payload))
+    return paths
+
+
+def write_topic_report(predictor, out_dir: str | Path, name: str) -> dict[str, Path]:
+    """The training report of a freshly trained model: ``out_dir/NAME.{html,json,md}``."""
+    from akhbar.report.build import build_payload
+
+    return write_report(build_payload(predictor, name), out_dir, stem=name)
