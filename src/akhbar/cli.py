@@ -280,6 +280,45 @@ def _topics_arg(value: str):
     return k
 
 
+def _engine_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("engine")
+    g.add_argument("--engine", choices=("local", "spark"), default="local",
+                   help="local (default): this process; spark: Apache Spark (pip install 'akhbar[spark]')")
+    g.add_argument("--master", default="local[*]",
+                   help="--engine spark: the Spark master, local[*] (default) or a cluster URL; 'submit' "
+                        "leaves it to spark-submit")
+
+
+def _spark():
+    """The Spark engine, or a CommandError that says how to install it."""
+    try:
+        from akhbar.engines import spark
+    except ImportError as exc:
+        raise CommandError(f"--engine spark needs the spark extra: pip install 'akhbar[spark]' ({exc})") from None
+    return spark
+
+
+def spark_command(args, parser) -> dict:
+    """``train``/``predict`` with ``--engine spark``: the Spark engine does the work."""
+    spark = _spark()
+    master = None if args.master == "submit" else args.master
+    if args.command == "train":
+        if not args.corpus:
+            parser.error("train --engine spark needs --corpus PATH (JSONL, JSONL.gz or Parquet)")
+        if args.seed_topics or args.k_range:
+            parser.error("--seed-topics and --k-range run on the local engine only")
+        log = (lambda m: None) if args.quiet else (lambda m: print(f"akhbar: {m}", file=sys.stderr))
+        return spark.spark_train_command(args.corpus, args.out or str(DEFAULT_MODEL), master,
+                                         label_field=args.label_field, text_field=args.text_field,
+                                         title_field=args.title_field or None, id_field=args.id_field or None,
+                                         seed=args.seed, topics=args.topics, config_path=args.config_path, log=log)
+    if args.texts or not args.input or not args.output:
+        parser.error("predict --engine spark needs --input PATH and --output PATH (no TEXT arguments)")
+    return spark.spark_predict_command(args.model, args.input, args.output, master, fmt=args.output_format,
+                                       top_topics=args.top_topics, text_field=args.text_field,
+                                       title_field=args.title_field or None, id_field=args.id_field or None)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="akhbar", description="Arabic news: topics, categories, predict().")
     parser.add_argument("--version", action="version", version=f"akhbar {__version__}")
@@ -299,6 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", dest="config_path", help="JSON file of training options (see TrainConfig)")
     p.add_argument("--topics-dir", default="topics", help="where the topic report goes (default: topics/)")
     p.add_argument("--quiet", action="store_true", help="no progress messages")
+    _engine_options(p)
     _corpus_options(p)
 
     p = sub.add_parser("predict", help="label articles with a trained model (JSON lines out)",
@@ -310,6 +350,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-topics", type=int, default=3, help="topics per article (default: 3; 0 skips topic inference)")
     p.add_argument("--topic-names", metavar="FILE", help="your topic names (one 'ID NAME' a line) for topic_labels")
     p.add_argument("--jobs", type=int, default=1, help="batches labelled at once, in threads, for --input (default: 1; -1: every core)")
+    p.add_argument("--output-format", choices=("parquet", "json"), default="parquet",
+                   help="--engine spark: write Parquet (default) or JSON lines")
+    _engine_options(p)
     _corpus_options(p)
 
     p = sub.add_parser("evaluate", help="score a model on a labelled corpus (JSON out)",
@@ -351,7 +394,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from akhbar.train import TrainingError
 
     try:
-        if args.command == "train":
+        if getattr(args, "engine", "local") == "spark":
+            print(json.dumps(spark_command(args, parser), ensure_ascii=False, indent=1))
+        elif args.command == "train":
             summary = train_command(args.corpus, args.out, topics=args.topics, seed=args.seed,
                                     config_path=args.config_path, options=CorpusOptions.from_args(args),
                                     topics_dir=args.topics_dir, progress=not args.quiet,

@@ -1,4 +1,4 @@
-"""``python -m akhbar.bench classify|memory …`` (see :mod:`akhbar.bench`)."""
+"""``python -m akhbar.bench classify|memory|topics|spark …`` (see :mod:`akhbar.bench`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import json
 import os
 import sys
 from pathlib import Path
-
 
 from akhbar.bench.classify import run_classify
 from akhbar.bench.data import EVALUATIONS
@@ -31,11 +30,37 @@ def main(argv=None) -> int:
     p.add_argument("--model", required=True)
     p.add_argument("--sizes", nargs="+", type=int, default=[10_000, 100_000, 1_000_000])
     p.add_argument("--name", default="memory")
+    p = sub.add_parser("topics", help="topic coherence and diversity: akhbar's topic recipe vs plain gensim on ant2")
+    p.add_argument("--data", default=os.environ.get("AKHBAR_DATA", "../shared/data"))
+    p.add_argument("--out", default="experiments")
+    p.add_argument("--topics", type=int, default=30, help="K, the number of topics (default 30)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-ablation", dest="ablation", action="store_false",
+                   help="fit only the chosen recipe beside gensim, not every step of the ablation")
+    p.add_argument("--cache", help="folder for the tokenized corpus (default: a folder in the system's temp dir)")
+    p.add_argument("--name", default="topics")
+    p = sub.add_parser("spark", help="throughput of --engine spark on local[2] against local predict() (SaudiNewsNet)")
+    p.add_argument("--data", default=os.environ.get("AKHBAR_DATA", "../shared/data"))
+    p.add_argument("--out", default="experiments")
+    p.add_argument("--model", required=True, help="a model folder, e.g. trained on ant2's train split")
+    p.add_argument("--partitions", type=int, default=4)
+    p.add_argument("--name", default="spark")
     args = parser.parse_args(argv)
     if args.command == "classify":
         config = json.loads(args.config) if args.config else {}
         run_classify(Path(args.data), Path(args.out), args.evaluations, args.train_sample, args.test_sample,
                      config, name=args.name)
+    elif args.command == "topics":
+        from akhbar.bench.topics import command_line, run_topics
+
+        run_topics(Path(args.data), Path(args.out), k=args.topics, seed=args.seed, ablation=args.ablation,
+                   cache=Path(args.cache) if args.cache else None, name=args.name, command=command_line(argv))
+    elif args.command == "spark":
+        from akhbar.bench.spark import run_spark
+        from akhbar.bench.topics import command_line
+
+        run_spark(Path(args.data), Path(args.out), Path(args.model), name=args.name, partitions=args.partitions,
+                  command=command_line(argv), log=lambda m: print(m, file=sys.stderr, flush=True))
     else:
         run_memory(Path(args.data), Path(args.out), Path(args.model), args.sizes, name=args.name)
     return 0

@@ -14,9 +14,9 @@ bounds it is the largest part of the gain in coherence and diversity).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Sequence
 
 from akhbar.text import Analyzer, normalize
 
