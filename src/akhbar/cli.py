@@ -105,7 +105,7 @@ def _load(model_dir):
 
 def train_command(corpus=None, out=None, *, topics=None, seed=0, config_path=None,
                   options: CorpusOptions = CorpusOptions(), topics_dir="topics", progress=True,
-                  seed_topics=None, k_range=None) -> dict:
+                  seed_topics=None, k_range=None, topic_sampler=None, topic_sweeps=None) -> dict:
     """Train on *corpus* (default: the built-in seeds) and save to *out*; return a summary."""
     from akhbar.bundle import save
     from akhbar.predictor import load
@@ -125,6 +125,10 @@ def train_command(corpus=None, out=None, *, topics=None, seed=0, config_path=Non
         config_values["topics"] = topics
     if k_range is not None:
         config_values["topic_k_range"] = k_range
+    if topic_sampler is not None:
+        config_values["topic_sampler"] = topic_sampler
+    if topic_sweeps is not None:
+        config_values["topic_sweeps"] = topic_sweeps
     if seed_topics is not None:
         from akhbar.topics.seeded import SeedError, read_seed_topics
 
@@ -165,15 +169,19 @@ def train_command(corpus=None, out=None, *, topics=None, seed=0, config_path=Non
 
 
 def predict_command(model_dir, texts=(), input_path=None, output=None, *,
-                    options: CorpusOptions = CorpusOptions(), top_topics=3, jobs=1, topic_names=None) -> int:
+                    options: CorpusOptions = CorpusOptions(), top_topics=3, jobs=1, topic_names=None,
+                    label_map=None, labels=None) -> int:
     """Label *texts* or the corpus at *input_path*; one JSON line per article, in input order.
 
     The input is read and labelled 512 articles at a time, so memory stays flat however large
     the corpus; the output file appears (atomically) only when every article is written. With
     ``jobs > 1`` (``-1``: every core) that many batches are labelled at once, in threads
-    (:meth:`Predictor.predict_batches`).
+    (:meth:`Predictor.predict_batches`). *label_map* (``FROM=TO`` texts) and *labels* (names)
+    answer in another taxonomy (:meth:`Predictor.predict`); they are checked before anything
+    is read or written.
     """
     predictor = _load(model_dir)
+    mapping = _label_mapping(predictor, label_map, labels)
     if topic_names is not None:
         from akhbar.topics.labels import NamesError
 
@@ -192,13 +200,27 @@ def predict_command(model_dir, texts=(), input_path=None, output=None, *,
                     pending.append(batch)  # the documents wait here for their results
                     yield [d.full_text for d in batch]
 
-            for results in predictor.predict_batches(texts_of_batches(), n_jobs=jobs, top_topics=top_topics):
+            for results in predictor.predict_batches(texts_of_batches(), n_jobs=jobs, top_topics=top_topics,
+                                                     label_map=mapping):
                 n += _write_rows(pending.popleft(), results, out)
             report.print(limit=10)
         else:
             docs = [Document(text=t) for t in texts]
-            n += _write_rows(docs, predictor.predict(texts, top_topics=top_topics), out)
+            n += _write_rows(docs, predictor.predict(texts, top_topics=top_topics, label_map=mapping), out)
     return n
+
+
+def _label_mapping(predictor, label_map, labels):
+    """The checked :class:`akhbar.classify.labelmap.LabelMap` of ``--label-map``/``--labels``
+    (None without them); a bad one is a :class:`CommandError` naming what is wrong."""
+    if not label_map and labels is None:
+        return None
+    from akhbar.classify.labelmap import LabelMap
+
+    try:
+        return LabelMap.build(predictor.labels, label_map or None, labels)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
 
 
 def _write_rows(docs, results, out) -> int:
@@ -216,28 +238,49 @@ def _write_rows(docs, results, out) -> int:
     return len(docs)
 
 
-def evaluate_command(model_dir, corpus, *, options: CorpusOptions = CorpusOptions()) -> dict:
+def evaluate_command(model_dir, corpus, *, options: CorpusOptions = CorpusOptions(),
+                     label_map=None, labels=None) -> dict:
     """Accuracy, macro-F1, per-label scores and the confusion matrix on a labelled corpus.
 
-    Streams the corpus in batches; articles without a label are not scored.
+    Streams the corpus in batches; articles without a label are not scored. With *label_map*
+    and/or *labels* (as for ``predict``) the model answers in the mapped/restricted label set,
+    the map applies to the corpus's labels too (a true ``middleEast`` read as what the map
+    makes of it), and only articles whose label is in that set are scored: an ANT v2.1 model
+    on ANT v1.1 with ``middleEast=internationalNews`` is scored over the five shared labels.
+    The articles left out are counted under ``outside_label_set``.
     """
     from akhbar.train import evaluate_predictions
 
     predictor = _load(model_dir)
+    mapping = _label_mapping(predictor, label_map, labels)
+    known = predictor.labels if mapping is None else list(mapping.labels)
+    outside: dict[str, int] = {}
     report = ReadReport()
     y_true, y_pred, errors = [], [], 0
     for batch in _batches(_progress(options.read(corpus, report), "evaluate"), 2048):
         batch = [d for d in batch if d.label]
-        results = predictor.predict([d.full_text for d in batch], top_topics=0, top_terms=0)
-        y_true += [d.label for d in batch]
+        truth = [d.label for d in batch]
+        if mapping is not None:
+            truth = [mapping.map_label(t) for t in truth]
+            for t in truth:
+                if t not in mapping.labels:
+                    outside[t] = outside.get(t, 0) + 1
+            batch = [d for d, t in zip(batch, truth) if t in mapping.labels]
+            truth = [t for t in truth if t in mapping.labels]
+        results = predictor.predict([d.full_text for d in batch], top_topics=0, top_terms=0, label_map=mapping)
+        y_true += truth
         y_pred += [r.label if r.label is not None else "<error>" for r in results]
         errors += sum(r.label is None for r in results)
     report.print(limit=10)
     if not y_true:
         raise CommandError(f"{corpus} has no labelled documents to evaluate on (check --label-field)")
-    metrics = evaluate_predictions(y_true, y_pred, known_labels=predictor.labels)
+    metrics = evaluate_predictions(y_true, y_pred, known_labels=known)
     metrics["errors"] = errors
-    unknown = sorted(set(y_true) - set(predictor.labels))
+    if mapping is not None:
+        metrics["label_set"] = known
+        metrics["label_map"] = mapping.label_map
+        metrics["outside_label_set"] = dict(sorted(outside.items()))
+    unknown = sorted(set(y_true) - set(known))
     if unknown:
         metrics["labels_unknown_to_model"] = unknown
     return metrics
@@ -266,6 +309,17 @@ def _corpus_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--date-field", default="date", help="field with the date (default: date)")
     g.add_argument("--where", action="append", default=[], metavar="FIELD=VALUE",
                    help="keep only records whose FIELD equals (or with !=, differs from) VALUE; repeatable")
+
+
+def _label_map_options(p: argparse.ArgumentParser, scoring: bool = False) -> None:
+    g = p.add_argument_group("other taxonomies")
+    g.add_argument("--label-map", action="append", default=[], metavar="FROM=TO[,FROM=TO]",
+                   help="answer the model's label FROM as TO, its probability summed into TO's "
+                        "(e.g. middleEast=internationalNews); repeatable" +
+                        ("; the corpus's labels are mapped too" if scoring else ""))
+    g.add_argument("--labels", metavar="A,B,C",
+                   help="answer only these labels (after --label-map), probabilities renormalised" +
+                        ("; only articles labelled with one of them are scored" if scoring else ""))
 
 
 def _topics_arg(value: str):
@@ -305,8 +359,8 @@ def spark_command(args, parser) -> dict:
     if args.command == "train":
         if not args.corpus:
             parser.error("train --engine spark needs --corpus PATH (JSONL, JSONL.gz or Parquet)")
-        if args.seed_topics or args.k_range:
-            parser.error("--seed-topics and --k-range run on the local engine only")
+        if args.seed_topics or args.k_range or args.topic_sampler == "gibbs":
+            parser.error("--seed-topics, --k-range and --topic-sampler gibbs run on the local engine only")
         log = (lambda m: None) if args.quiet else (lambda m: print(f"akhbar: {m}", file=sys.stderr))
         return spark.spark_train_command(args.corpus, args.out or str(DEFAULT_MODEL), master,
                                          label_field=args.label_field, text_field=args.text_field,
@@ -314,6 +368,8 @@ def spark_command(args, parser) -> dict:
                                          seed=args.seed, topics=args.topics, config_path=args.config_path, log=log)
     if args.texts or not args.input or not args.output:
         parser.error("predict --engine spark needs --input PATH and --output PATH (no TEXT arguments)")
+    if args.label_map or args.labels is not None:
+        parser.error("--label-map and --labels run on the local engine only")
     return spark.spark_predict_command(args.model, args.input, args.output, master, fmt=args.output_format,
                                        top_topics=args.top_topics, text_field=args.text_field,
                                        title_field=args.title_field or None, id_field=args.id_field or None)
@@ -334,6 +390,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k-range", help="the K that --topics auto tries, e.g. 10..60 or 10..60:5")
     p.add_argument("--seed-topics", metavar="FILE",
                    help="guided topics: one a line, 'NAME: seed words ...'; topic i follows line i")
+    p.add_argument("--topic-sampler", choices=("variational", "gibbs"),
+                   help="how LDA is fitted: tomotopy's Gibbs sampling (default: the most coherent topics "
+                        "measured, experiments/topics.md) or gensim's variational Bayes")
+    p.add_argument("--topic-sweeps", type=int, help="Gibbs sweeps over the corpus (default: 300)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     p.add_argument("--config", dest="config_path", help="JSON file of training options (see TrainConfig)")
     p.add_argument("--topics-dir", default="topics", help="where the topic report goes (default: topics/)")
@@ -352,6 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=1, help="batches labelled at once, in threads, for --input (default: 1; -1: every core)")
     p.add_argument("--output-format", choices=("parquet", "json"), default="parquet",
                    help="--engine spark: write Parquet (default) or JSON lines")
+    _label_map_options(p)
     _engine_options(p)
     _corpus_options(p)
 
@@ -360,6 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=str(DEFAULT_MODEL), help=f"model folder (default: {DEFAULT_MODEL})")
     p.add_argument("--corpus", required=True, help="labelled corpus path")
     p.add_argument("--output", help="also write the JSON here")
+    _label_map_options(p, scoring=True)
     _corpus_options(p)
 
     p = sub.add_parser("topics", help="print the top words of each topic",
@@ -400,7 +462,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             summary = train_command(args.corpus, args.out, topics=args.topics, seed=args.seed,
                                     config_path=args.config_path, options=CorpusOptions.from_args(args),
                                     topics_dir=args.topics_dir, progress=not args.quiet,
-                                    seed_topics=args.seed_topics, k_range=args.k_range)
+                                    seed_topics=args.seed_topics, k_range=args.k_range,
+                                    topic_sampler=args.topic_sampler, topic_sweeps=args.topic_sweeps)
             print(json.dumps(summary, ensure_ascii=False, indent=1))
             print(f"akhbar: model written to {summary['model']}", file=sys.stderr)
             if "topic_report" in summary:
@@ -413,9 +476,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 parser.error("give TEXT arguments or --input, not both")
             predict_command(args.model, args.texts, args.input, args.output,
                             options=CorpusOptions.from_args(args), top_topics=args.top_topics, jobs=args.jobs,
-                            topic_names=args.topic_names)
+                            topic_names=args.topic_names, label_map=args.label_map, labels=args.labels)
         elif args.command == "evaluate":
-            metrics = evaluate_command(args.model, args.corpus, options=CorpusOptions.from_args(args))
+            metrics = evaluate_command(args.model, args.corpus, options=CorpusOptions.from_args(args),
+                                       label_map=args.label_map, labels=args.labels)
             text = json.dumps(metrics, ensure_ascii=False, indent=1)
             if args.output:
                 with _atomic_output(args.output) as out:

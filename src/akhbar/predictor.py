@@ -190,8 +190,24 @@ class Predictor:
         return self._word_terms
 
     def predict(self, texts: Sequence, *, top_topics: int = 3, top_terms: int = 5,
-                batch_size: int = 512, n_jobs: int = 1) -> list[Prediction]:
+                batch_size: int = 512, n_jobs: int = 1, label_map=None, labels=None) -> list[Prediction]:
         """Label every text in *texts*; see the module docstring for what bad inputs get.
+
+        For a corpus whose labels differ from the model's (:mod:`akhbar.classify.labelmap`):
+        *label_map* (``{"middleEast": "internationalNews"}``, the text ``"a=b,c=d"``, a list of
+        such texts, or a :class:`~akhbar.classify.labelmap.LabelMap` built for this model) answers
+        each FROM label as TO, its probability summed into TO's; *labels* (``["sport", ...]`` or
+        ``"sport,economy"``) answers only those labels, their probabilities renormalised to sum
+        to 1. Both combine (the map first, then the subset). ``label`` is the winner of the new
+        probabilities, ``probabilities`` holds only the answered labels, and ``terms`` are the
+        words behind the model label that leads the winning group (for ``middleEast`` answered
+        as ``internationalNews``, middleEast's words): when the map or subset moves the answer
+        to a group that does not hold the model's own winner, they are recomputed for the new
+        group's leading label under the column weighting and left empty under the word
+        weighting (the default; its compiled scoring explains the model's winner only). A map
+        naming a label the model lacks, a malformed entry, an empty subset or a subset label
+        unknown after the map raise ``ValueError`` naming it. The model is not changed;
+        without either option nothing extra is done.
 
         A bare ``str`` is refused with ``TypeError`` (iterating it would label each character):
         wrap it in a list, or call :meth:`predict_one`.
@@ -207,13 +223,14 @@ class Predictor:
                             "use [text] or predict_one(text)")
         if not isinstance(texts, Iterable):
             raise TypeError(f"predict() takes a list of texts, not {type(texts).__name__}")
+        mapping = self._mapping(label_map, labels) if label_map is not None or labels is not None else None
         texts = list(texts)
         results: list[Prediction | None] = [None] * len(texts)
         starts = range(0, len(texts), batch_size)
 
         def label(start: int) -> None:  # each batch writes its own slots of results
             self._predict_batch(texts, start, min(start + batch_size, len(texts)), results,
-                                top_topics, top_terms)
+                                top_topics, top_terms, mapping)
 
         jobs = min(_jobs(n_jobs), len(starts))
         if jobs > 1:
@@ -226,33 +243,51 @@ class Predictor:
         return results  # type: ignore[return-value]
 
     def predict_batches(self, batches: Iterable[list], *, n_jobs: int = 1, top_topics: int = 3,
-                        top_terms: int = 5) -> Iterator[list[Prediction]]:
+                        top_terms: int = 5, label_map=None, labels=None) -> Iterator[list[Prediction]]:
         """Label a stream of batches, yielding each batch's results in input order.
 
         The batches are pulled lazily, so a corpus larger than memory streams through. With
         ``n_jobs > 1`` up to that many batches are labelled at once in threads (see
-        :meth:`predict`), with at most two per thread read ahead.
+        :meth:`predict`), with at most two per thread read ahead. *label_map* and *labels* are
+        :meth:`predict`'s, checked once when the first batch is asked for.
         """
+        if label_map is not None or labels is not None:
+            label_map, labels = self._mapping(label_map, labels), None  # checked and built once
         jobs = _jobs(n_jobs)
         if jobs == 1:
             for texts in batches:
                 yield self.predict(texts, top_topics=top_topics, top_terms=top_terms,
-                                   batch_size=max(1, len(texts)))
+                                   batch_size=max(1, len(texts)), label_map=label_map)
             return
         with ThreadPoolExecutor(jobs) as pool:
             pending: deque = deque()
             for texts in batches:
                 pending.append(pool.submit(self.predict, texts, top_topics=top_topics,
-                                           top_terms=top_terms, batch_size=max(1, len(texts))))
+                                           top_terms=top_terms, batch_size=max(1, len(texts)),
+                                           label_map=label_map))
                 if len(pending) >= 2 * jobs:
                     yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()
 
     def predict_one(self, text, **kwargs) -> Prediction:
+        """:meth:`predict` of one text (the same keywords, *label_map* and *labels* too)."""
         return self.predict([text], **kwargs)[0]
 
-    def _predict_batch(self, texts, start, stop, results, top_topics, top_terms):
+    def _mapping(self, label_map, labels):
+        """The checked :class:`~akhbar.classify.labelmap.LabelMap` of :meth:`predict`'s options."""
+        from akhbar.classify.labelmap import LabelMap
+
+        if not isinstance(label_map, LabelMap):
+            return LabelMap.build(self._labels, label_map, labels)
+        if labels is not None:
+            raise ValueError("give the subset of labels to LabelMap.build, not beside a built LabelMap")
+        if label_map.source != tuple(str(s) for s in self._labels):
+            raise ValueError(f"this LabelMap was built for the labels {', '.join(label_map.source)}, "
+                             f"not this model's ({', '.join(map(str, self._labels))})")
+        return label_map
+
+    def _predict_batch(self, texts, start, stop, results, top_topics, top_terms, mapping=None):
         good, cleaned, warnings = [], [], []
         outcomes, joined = clean_batch(texts[start:stop])  # joined: None unless all kept as they are
         for i, outcome in enumerate(outcomes, start):
@@ -270,17 +305,25 @@ class Predictor:
             proba = model.classifier.proba_from_scores(scored.scores)
             topic_counts, n_tokens = scored.topic_counts, scored.n_tokens
             terms = self._scored_terms(scored, top_terms)
+            scores, X = scored.scores, None
         else:
             features = self._featurizer.transform(cleaned, topics=top_topics > 0, joined=joined)
-            proba = model.classifier.predict_proba(features.X)
+            if mapping is None:
+                proba = model.classifier.predict_proba(features.X)
+                terms = self._driving_terms(features.X, np.argmax(proba, axis=1), top_terms)
+            else:  # the terms wait for the mapped winner
+                scores, X, terms = model.classifier.decision_function(features.X), features.X, None
+                proba = model.classifier.proba_from_scores(scores)
             topic_counts, n_tokens = features.topic_counts, features.n_tokens
-            terms = self._driving_terms(features.X, np.argmax(proba, axis=1), top_terms)
+        if mapping is None:
+            labels = [str(lab) for lab in self._labels]
+        else:
+            labels, proba, terms = self._mapped(mapping, scores, proba, terms, X, top_terms)
         best = np.argmax(proba, axis=1)
         theta = None
         if topic_counts is not None and top_topics > 0:
             theta = model.topics.infer(topic_counts)
         topics = self._top_topics(theta, top_topics, len(good))
-        labels = [str(lab) for lab in self._labels]
         names = self._topic_labels
         for row, (i, p) in enumerate(zip(good, proba.tolist())):
             warns = warnings[row]
@@ -289,6 +332,24 @@ class Predictor:
             results[i] = Prediction(label=labels[best[row]], probabilities=dict(zip(labels, p)),
                                     topics=topics[row], terms=terms[row], warnings=warns,
                                     topic_labels=[names[t] for t, _ in topics[row]] if names else [])
+
+    def _mapped(self, mapping, scores, proba, terms, X, top_terms):
+        """(answered labels, their probabilities, terms) of a batch under *mapping*: the
+        probabilities from the log-probabilities (exact where some underflowed to 0), and the
+        terms of the model label leading the winning group (see :meth:`predict`): *terms*, the
+        compiled scoring's for the model's winner, are kept where that label leads and emptied
+        elsewhere; with *X* instead they are computed for the leading label."""
+        from akhbar.classify.calibrated import _as_matrix, log_softmax
+
+        log_proba = log_softmax(_as_matrix(scores) / self.model.classifier.temperature_)
+        mapped = mapping.apply_log(log_proba)
+        leading = mapping.leading_source(log_proba, np.argmax(mapped, axis=1))
+        if X is not None:
+            terms = self._driving_terms(X, leading, top_terms)
+        else:
+            for row in np.flatnonzero(leading != np.argmax(proba, axis=1)).tolist():
+                terms[row] = []
+        return list(mapping.labels), mapped, terms
 
     @staticmethod
     def _top_topics(theta, n: int, rows: int) -> list[list[tuple[int, float]]]:
@@ -369,5 +430,7 @@ def load(path: str | Path, topic_names: "dict[int, str] | str | Path | None" = N
 
 
 def predict(texts, model: str | Path = "models/default", **kwargs) -> list[Prediction]:
-    """One-line convenience: ``akhbar.predict(["..."], model="models/NAME")``."""
+    """One-line convenience: ``akhbar.predict(["..."], model="models/NAME")``; the keywords are
+    :meth:`Predictor.predict`'s, e.g. ``label_map={"middleEast": "internationalNews"}`` or
+    ``labels=["sport", "economy"]``."""
     return load(model).predict(texts, **kwargs)

@@ -30,11 +30,11 @@ def test_topics_benchmark_on_a_planted_corpus(tmp_path):
     rng = random.Random(0)
     tokens = tokenize(corpus(240, rng), corpus(60, rng))
     # 240 articles are few for 3 passes: the test's recipes take 50 (ant2 needs no more than 3)
-    recipes = {name: {**RECIPES[name], "passes": 50} for name in ("a default", "b + filler")}
+    recipes = {name: {**RECIPES[name], "passes": 50} for name in ("a first model", "b + filler")}
     result = run_topics(tmp_path, tmp_path / "out", k=4, recipes=recipes, chosen="b + filler",
                         tokens=tokens, command="test", log=lambda m: None)
     rows = [result["baseline"], *result["ablation"]]
-    assert [r["name"] for r in rows] == ["gensim", "a default", "b + filler"]
+    assert [r["name"] for r in rows] == ["gensim", "a first model", "b + filler"]
     for r in rows:
         for key in ("c_npmi", "c_npmi_stems", "held_out_npmi", "diversity", "fit_seconds"):
             assert isinstance(r[key], float), (r["name"], key)
@@ -54,3 +54,16 @@ def test_topics_benchmark_on_a_planted_corpus(tmp_path):
     saved = json.loads((tmp_path / "out" / "topics.json").read_text(encoding="utf-8"))
     assert saved["chosen"] == "b + filler" and set(saved["goal"]) >= {"met_c_npmi", "met_diversity"}
     assert SENTINEL not in written and SENTINEL not in json.dumps(saved, ensure_ascii=False)
+
+
+def test_the_chosen_recipe_is_what_akhbar_train_runs():
+    """experiments/topics.md checks the goal on CHOSEN: it must be TrainConfig's defaults."""
+    from akhbar.bench.topics import CHOSEN, recipe_of
+    from akhbar.train import TrainConfig
+
+    recipe, config = recipe_of(RECIPES[CHOSEN]), TrainConfig()
+    assert recipe["filler"] == config.topic_filler
+    assert (recipe["no_below"], recipe["no_above"], recipe["keep_n"]) == (
+        config.lda_no_below, config.lda_no_above, config.lda_keep_n)
+    assert {"tomotopy": "gibbs", "gensim": "variational"}[recipe["engine"]] == config.topic_sampler
+    assert recipe["sweeps"] == config.topic_sweeps

@@ -1,4 +1,4 @@
-"""``python -m akhbar.bench classify|memory|topics|spark …`` (see :mod:`akhbar.bench`)."""
+"""``python -m akhbar.bench classify|memory|topics|spark|transfer …`` (see :mod:`akhbar.bench`)."""
 
 from __future__ import annotations
 
@@ -45,6 +45,14 @@ def main(argv=None) -> int:
     p.add_argument("--model", required=True, help="a model folder, e.g. trained on ant2's train split")
     p.add_argument("--partitions", type=int, default=4)
     p.add_argument("--name", default="spark")
+    p = sub.add_parser("transfer", help="ant2 -> ant1 with akhbar's model as answered, under the label map "
+                                        "middleEast=internationalNews, and restricted to the 5 shared labels")
+    p.add_argument("--data", default=os.environ.get("AKHBAR_DATA", "../shared/data"))
+    p.add_argument("--out", default="experiments")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--train", nargs="+", choices=("all", "train"), default=["all", "train"],
+                   help="train on all of ant2 (the standard evaluation), its train split, or both (default)")
+    p.add_argument("--name", default="transfer")
     args = parser.parse_args(argv)
     if args.command == "classify":
         config = json.loads(args.config) if args.config else {}
@@ -55,6 +63,12 @@ def main(argv=None) -> int:
 
         run_topics(Path(args.data), Path(args.out), k=args.topics, seed=args.seed, ablation=args.ablation,
                    cache=Path(args.cache) if args.cache else None, name=args.name, command=command_line(argv))
+    elif args.command == "transfer":
+        from akhbar.bench.topics import command_line
+        from akhbar.bench.transfer import run_transfer
+
+        run_transfer(Path(args.data), Path(args.out), seed=args.seed, trains=args.train, name=args.name,
+                     command=command_line(argv))
     elif args.command == "spark":
         from akhbar.bench.spark import run_spark
         from akhbar.bench.topics import command_line

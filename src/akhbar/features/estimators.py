@@ -106,6 +106,13 @@ class LdaTopics(TransformerMixin, BaseEstimator, FittedLdaTopics):
                 f"only {len(corpus.vocabulary)} distinct words survive the frequency filter "
                 f"(no_below={self.no_below}); too few for {self.num_topics} topics"
             )
+        if self.sampler == "gibbs":
+            from akhbar.features.gibbs import fit_gibbs
+
+            return self._fitted(fit_gibbs(corpus, self.num_topics, self.sweeps, self.random_state,
+                                          self.seed_words, self.seed_strength))
+        if self.sampler != "variational":
+            raise ValueError(f"sampler must be 'variational' or 'gibbs', not {self.sampler!r}")
         eta = "symmetric"
         if self.seed_words:  # guided topics: seed words weigh in their topic's prior
             eta = seed_prior(self.seed_words, corpus.vocabulary, self.num_topics, self.seed_strength)
@@ -122,5 +129,13 @@ class LdaTopics(TransformerMixin, BaseEstimator, FittedLdaTopics):
         self.topic_word_ = model.get_topics().astype(np.float64)  # rows sum to one, for display
         self.exp_elog_beta_ = np.asarray(model.expElogbeta, dtype=np.float64)  # for inference
         self.display_ = None  # readable form per vocabulary entry, set by the trainer
+        self._prepare()
+        return self
+
+    def _fitted(self, state: dict) -> "LdaTopics":
+        """Take the learned arrays of *state* (as :meth:`get_state` gives them)."""
+        self.vocabulary_ = list(state["vocabulary"])
+        self.alpha_, self.topic_word_ = state["alpha"], state["topic_word"]
+        self.exp_elog_beta_, self.display_ = state["exp_elog_beta"], None
         self._prepare()
         return self

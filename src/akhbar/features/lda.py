@@ -91,8 +91,9 @@ class BowCorpus:
 
 
 class FittedLdaTopics(Params):
-    """LDA topic distributions, fitted: gensim trains (:class:`akhbar.estimators.LdaTopics`), a
-    compiled loop infers (:meth:`infer`).
+    """LDA topic distributions, fitted: gensim trains (:class:`akhbar.estimators.LdaTopics`), or
+    tomotopy's Gibbs sampler with ``sampler="gibbs"`` (:mod:`akhbar.features.gibbs`); a compiled
+    loop infers (:meth:`infer`) whichever trained it.
 
     ``fit`` takes token lists (from the shared analyzer); ``transform`` returns a dense
     (n_docs, num_topics) matrix of topic proportions that sum to one.
@@ -100,7 +101,8 @@ class FittedLdaTopics(Params):
 
     def __init__(self, num_topics=30, passes=3, iterations=50, chunksize=2000, no_below=5,
                  no_above=0.5, keep_n=50_000, workers=1, random_state=0,
-                 infer_iterations=50, infer_tol=1e-3, seed_words=None, seed_strength=SEED_STRENGTH):
+                 infer_iterations=50, infer_tol=1e-3, seed_words=None, seed_strength=SEED_STRENGTH,
+                 sampler="variational", sweeps=300):
         self.num_topics = num_topics
         self.passes = passes
         self.iterations = iterations
@@ -114,6 +116,8 @@ class FittedLdaTopics(Params):
         self.infer_tol = infer_tol
         self.seed_words = seed_words  # guided topics: analysed seed words per topic (akhbar.topics.seeded)
         self.seed_strength = seed_strength
+        self.sampler = sampler  # "variational" (gensim) or "gibbs" (tomotopy: akhbar.features.gibbs)
+        self.sweeps = sweeps  # gibbs only: sampling sweeps over the corpus
 
     def _prepare(self):
         self.word_index_ = {w: i for i, w in enumerate(self.vocabulary_)}

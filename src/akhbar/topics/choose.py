@@ -53,7 +53,7 @@ def topic_quality(coherence: float, diversity: float) -> float:
 
 def choose_k(token_lists: Sequence[Sequence[str]], ks: Sequence[int], *, seed: int = 0, passes: int = 3,
              iterations: int = 50, no_below: int = 5, no_above: float = 0.5, keep_n: int = 50_000,
-             log: Callable[[str], None] | None = None) -> dict:
+             sampler: str = "variational", sweeps: int = 300, log: Callable[[str], None] | None = None) -> dict:
     """Fit every K in *ks* on 80% of *token_lists*, score each on the other 20% (see the module
     docstring). Returns the curve and the pick: ``{"k", "coherence", "diversity", "quality",
     "chosen", "why", "held_out_documents", "fit_documents"}``."""
@@ -71,7 +71,8 @@ def choose_k(token_lists: Sequence[Sequence[str]], ks: Sequence[int], *, seed: i
     curve = {"k": [], "coherence": [], "diversity": [], "quality": []}
     for k in ks:
         lda = LdaTopics(num_topics=k, passes=passes, iterations=iterations, no_below=no_below,
-                        no_above=no_above, keep_n=keep_n, random_state=seed).fit(bow)
+                        no_above=no_above, keep_n=keep_n, random_state=seed, sampler=sampler,
+                        sweeps=sweeps).fit(bow)
         score = score_presence(lda.topic_word_, held_docs)
         curve["k"].append(int(k))
         curve["coherence"].append(score["coherence"])

@@ -48,6 +48,8 @@ class TopicPlan:
     parallel: bool
     filler: bool = True
     seed_topics: list[dict] | None = None
+    sampler: str = "variational"  # or "gibbs" (akhbar.features.gibbs)
+    sweeps: int = 300
 
 
 def start(lda, corpus: BowCorpus, parallel: bool) -> Callable[[], FittedLdaTopics]:
@@ -136,6 +138,8 @@ class TopicJob:
     seeds: list[SeedTopic] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     choose: dict | None = None
+    sampler: str = "variational"
+    sweeps: int = 300
 
     def finish(self, docs: Sequence, display: Callable[[list[str]], list[str]]) -> tuple[FittedLdaTopics, dict, dict]:
         """Wait for the model; return it, its summary over *docs* (the training articles, in
@@ -146,7 +150,9 @@ class TopicJob:
         summary = summarize(topics.infer(counts), docs, topics.topic_word_, topics.display_, counts)
         summary["quality"]["counted_over"] = "the training articles (intrinsic coherence, not a test score)"
         record = {"num_topics": self.k, "lda_passes": self.passes, "lda_no_below": self.no_below,
-                  "lda_vocabulary": len(self.bow.vocabulary)}
+                  "lda_vocabulary": len(self.bow.vocabulary), "topic_sampler": self.sampler}
+        if self.sampler == "gibbs":
+            record["lda_passes"], record["topic_sweeps"] = 0, self.sweeps
         if self.seeds:
             top = [[w for w, _ in row] for row in topics.top_words(10)]
             hits = seed_hits(top, [s.stems for s in self.seeds])
@@ -175,6 +181,10 @@ def begin(tokens: Sequence[list[str]], plan: TopicPlan, analyzer, log) -> TopicJ
     passes = plan.passes if plan.passes is not None else max(3, min(50, 20_000 // max(n_docs, 1)))
     if plan.topics == 0:
         return None
+    if plan.sampler == "gibbs":
+        from akhbar.features.gibbs import require_tomotopy
+
+        require_tomotopy(TopicFitError)  # before any work, not in the topic-model process
     tokens = topic_tokens(tokens, analyzer, plan.filler)
     choose = None
     if plan.topics == "auto":
@@ -183,7 +193,8 @@ def begin(tokens: Sequence[list[str]], plan: TopicPlan, analyzer, log) -> TopicJ
         ks = parse_range(plan.k_range or default_range(n_docs), n_docs)
         log(f"choosing K among {ks[0]}..{ks[-1]} ({len(ks)} fits on 80% of the articles)")
         choose = choose_k(tokens, ks, seed=plan.seed, passes=passes, iterations=plan.iterations,
-                          no_below=no_below, no_above=plan.no_above, keep_n=plan.keep_n, log=log)
+                          no_below=no_below, no_above=plan.no_above, keep_n=plan.keep_n,
+                          sampler=plan.sampler, sweeps=plan.sweeps, log=log)
         log(choose["why"])
         k = choose["chosen"]
     else:
@@ -195,13 +206,15 @@ def begin(tokens: Sequence[list[str]], plan: TopicPlan, analyzer, log) -> TopicJ
     seeds, warnings = _seed_topics(plan, analyzer, bow.vocabulary, k)
     for warning in warnings:
         log(warning)
-    log(f"topic model: {k} topics, {passes} passes over {n_docs} documents"
+    effort = f"{plan.sweeps} Gibbs sweeps" if plan.sampler == "gibbs" else f"{passes} passes"
+    log(f"topic model: {k} topics, {effort} over {n_docs} documents"
         + (f", {len(seeds)} of them seeded" if seeds else "")
         + (" (in a parallel process)" if plan.parallel else ""))
     lda = LdaTopics(num_topics=k, passes=passes, iterations=plan.iterations, workers=1, no_below=no_below,
                     no_above=plan.no_above, keep_n=plan.keep_n, random_state=plan.seed,
-                    seed_words=[s.stems for s in seeds] or None)
-    return TopicJob(start(lda, bow, plan.parallel), bow, k, no_below, passes, seeds, warnings, choose)
+                    seed_words=[s.stems for s in seeds] or None, sampler=plan.sampler, sweeps=plan.sweeps)
+    return TopicJob(start(lda, bow, plan.parallel), bow, k, no_below, passes, seeds, warnings, choose,
+                    plan.sampler, plan.sweeps)
 
 
 def default_range(n_docs: int) -> str:

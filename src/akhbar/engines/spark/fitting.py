@@ -222,13 +222,15 @@ def lda_state(spark, tokens, n_docs: int, config, log):
 
 def topic_settings(config, n_docs: int) -> tuple[int, int, int]:
     """(K, passes, no_below) by the local trainer's rules (:func:`akhbar.topics.fitting.begin`).
-    Choosing K and guided topics are local only: refused here by name, not ignored."""
+    Choosing K, guided topics and Gibbs sampling are local only: refused here by name, not ignored."""
     from akhbar.train import TrainingError
 
     if config.topics == "auto":
         raise TrainingError("--topics auto (choosing K) runs on the local engine only; give a number of topics")
     if config.seed_topics:
         raise TrainingError("guided topics (--seed-topics) run on the local engine only")
+    if config.topic_sampler != "variational":
+        raise TrainingError("the gibbs topic sampler runs on the local engine only (Spark's LDA is variational)")
     k = config.topics if config.topics is not None else min(30, max(5, n_docs // 20))
     passes = config.lda_passes if config.lda_passes is not None else max(3, min(50, 20_000 // max(n_docs, 1)))
     return k, passes, min(config.lda_no_below, max(1, n_docs // 50))

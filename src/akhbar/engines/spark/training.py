@@ -21,8 +21,10 @@ import numpy as np
 from .fitting import (fit_classifiers, full_text_frame, label_index, lda_state,
                       stratified_validation, tokens_frame)
 
-FIXED = {"weighting": "column", "char_ngrams": None, "word_ngrams": (1, 1), "table_words": 0, "n_jobs": 1}
-"""What a Spark-trained model must be for local prediction to reproduce Spark's features."""
+FIXED = {"weighting": "column", "char_ngrams": None, "word_ngrams": (1, 1), "table_words": 0, "n_jobs": 1,
+         "topic_sampler": "variational"}
+"""What a Spark-trained model must be for local prediction to reproduce Spark's features (and
+Spark ML's LDA, which is variational: the local default, Gibbs sampling, is not distributed)."""
 
 
 def spark_train_config(**values):
