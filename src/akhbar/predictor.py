@@ -302,10 +302,10 @@ class Predictor:
         model = self.model
         if self._featurizer.scores_words:
             scored = self._featurizer.score(cleaned, terms=top_terms, topics=top_topics > 0, joined=joined)
-            proba = model.classifier.proba_from_scores(scored.scores)
+            scores, X = scored.scores, None
+            proba = model.classifier.proba_from_scores(scores) if mapping is None else None  # else: _mapped's
             topic_counts, n_tokens = scored.topic_counts, scored.n_tokens
             terms = self._scored_terms(scored, top_terms)
-            scores, X = scored.scores, None
         else:
             features = self._featurizer.transform(cleaned, topics=top_topics > 0, joined=joined)
             if mapping is None:
@@ -313,12 +313,11 @@ class Predictor:
                 terms = self._driving_terms(features.X, np.argmax(proba, axis=1), top_terms)
             else:  # the terms wait for the mapped winner
                 scores, X, terms = model.classifier.decision_function(features.X), features.X, None
-                proba = model.classifier.proba_from_scores(scores)
             topic_counts, n_tokens = features.topic_counts, features.n_tokens
         if mapping is None:
             labels = [str(lab) for lab in self._labels]
         else:
-            labels, proba, terms = self._mapped(mapping, scores, proba, terms, X, top_terms)
+            labels, proba, terms = self._mapped(mapping, scores, terms, X, top_terms)
         best = np.argmax(proba, axis=1)
         theta = None
         if topic_counts is not None and top_topics > 0:
@@ -333,7 +332,7 @@ class Predictor:
                                     topics=topics[row], terms=terms[row], warnings=warns,
                                     topic_labels=[names[t] for t, _ in topics[row]] if names else [])
 
-    def _mapped(self, mapping, scores, proba, terms, X, top_terms):
+    def _mapped(self, mapping, scores, terms, X, top_terms):
         """(answered labels, their probabilities, terms) of a batch under *mapping*: the
         probabilities from the log-probabilities (exact where some underflowed to 0), and the
         terms of the model label leading the winning group (see :meth:`predict`): *terms*, the
@@ -347,7 +346,7 @@ class Predictor:
         if X is not None:
             terms = self._driving_terms(X, leading, top_terms)
         else:
-            for row in np.flatnonzero(leading != np.argmax(proba, axis=1)).tolist():
+            for row in np.flatnonzero(leading != np.argmax(log_proba, axis=1)).tolist():
                 terms[row] = []
         return list(mapping.labels), mapped, terms
 

@@ -98,7 +98,7 @@ def choose_k_command(corpus, k_range: str, *, options=None, seed=0, passes=3, fi
         tokens = topic_tokens([analyzer.tokens_from_normalized(normalize(d.full_text)) for d in docs], analyzer, filler)
         no_below = min(config.lda_no_below, max(1, len(docs) // 50))
         return choose_k(tokens, ks, seed=seed, passes=passes, no_below=no_below, no_above=config.lda_no_above,
-                        log=log)
+                        sampler=config.topic_sampler, sweeps=config.topic_sweeps, log=log)
     except ChooseKError as exc:
         raise TopicCommandError(str(exc)) from None
 

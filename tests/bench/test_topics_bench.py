@@ -32,7 +32,7 @@ def test_topics_benchmark_on_a_planted_corpus(tmp_path):
     # 240 articles are few for 3 passes: the test's recipes take 50 (ant2 needs no more than 3)
     recipes = {name: {**RECIPES[name], "passes": 50} for name in ("a first model", "b + filler")}
     result = run_topics(tmp_path, tmp_path / "out", k=4, recipes=recipes, chosen="b + filler",
-                        tokens=tokens, command="test", log=lambda m: None)
+                        tokens=tokens, command="test", log=lambda m: None, choose_range="3..5")
     rows = [result["baseline"], *result["ablation"]]
     assert [r["name"] for r in rows] == ["gensim", "a first model", "b + filler"]
     for r in rows:
@@ -53,6 +53,9 @@ def test_topics_benchmark_on_a_planted_corpus(tmp_path):
     assert "| model | recipe |" in written and "c_npmi stems" in written
     saved = json.loads((tmp_path / "out" / "topics.json").read_text(encoding="utf-8"))
     assert saved["chosen"] == "b + filler" and set(saved["goal"]) >= {"met_c_npmi", "met_diversity"}
+    curve = saved["choose_k"]  # the chosen recipe's curve, as akhbar train --topics auto draws it
+    assert curve["k"] == [3, 4, 5] and curve["chosen"] in curve["k"] and curve["held_out_documents"] == 48
+    assert all(-1 <= c <= 1 for c in curve["coherence"]) and "## Choosing K" in written
     assert SENTINEL not in written and SENTINEL not in json.dumps(saved, ensure_ascii=False)
 
 

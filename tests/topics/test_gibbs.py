@@ -1,6 +1,6 @@
 """The Gibbs sampler (``sampler="gibbs"``, tomotopy): what it hands to akhbar's inference, that
 it finds planted topics and follows seed words, and that a model it trained saves, loads and
-predicts like any other (the made-up words come from :mod:`tests.topics.test_topics`' recipe)."""
+predicts like any other (made-up words: ``made_up``)."""
 
 from __future__ import annotations
 
@@ -13,16 +13,8 @@ from scipy.special import digamma
 
 from akhbar.corpus import Document
 from akhbar.features.gibbs import GIBBS_ETA, sample, state_of
-from akhbar.features.lda import BowCorpus, FittedLdaTopics
-
-_SAFE = "بجحخدذرزسشصضطظعغفق"
-_ENDINGS = [a + b for a in _SAFE for b in _SAFE][:30]
-GROUPS = [[stem + end for end in _ENDINGS] for stem in ("درب", "نفط", "مسرح", "صرخ", "مطر", "هاتف")]
-
-
-def planted(k: int, n_docs: int = 240, length: int = 40, seed: int = 0) -> list[list[str]]:
-    rng = np.random.default_rng(seed)
-    return [list(rng.choice(GROUPS[d % k], size=length)) for d in range(n_docs)]
+from akhbar.features.lda import BowCorpus
+from made_up import GROUPS, planted
 
 
 def test_state_is_the_dirichlet_posterior_of_the_sampled_counts():

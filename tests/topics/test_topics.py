@@ -1,5 +1,5 @@
 """Topic quality, timelines, guided topics, choose-K and the bad inputs of each, on corpora made
-for them (the Arabic words below are written for these tests; no corpus text)."""
+for them (the Arabic words are written for these tests, in ``made_up``; no corpus text)."""
 
 from __future__ import annotations
 
@@ -12,16 +12,7 @@ from akhbar.topics.labels import NamesError, read_names
 from akhbar.topics.quality import diversity, npmi, presence
 from akhbar.topics.seeded import SeedError, read_seed_topics
 from akhbar.topics.timeline import parse_date, timeline
-
-_SAFE = "بجحخدذرزسشصضطظعغفق"  # letters no stemmer takes for an affix: every made-up word stays distinct
-_ENDINGS = [a + b for a in _SAFE for b in _SAFE][:30]
-GROUPS = [[stem + end for end in _ENDINGS] for stem in ("درب", "نفط", "مسرح", "صرخ", "مطر", "هاتف")]
-
-
-def planted(k: int, n_docs: int = 240, length: int = 40, seed: int = 0) -> list[list[str]]:
-    """Each document draws its words from one of the first *k* vocabularies."""
-    rng = np.random.default_rng(seed)
-    return [list(rng.choice(GROUPS[d % k], size=length)) for d in range(n_docs)]
+from made_up import GROUPS, planted
 
 
 def test_npmi_is_one_together_minus_one_apart_and_diversity_counts_repeats():

@@ -38,6 +38,8 @@ def main(argv=None) -> int:
     p.add_argument("--no-ablation", dest="ablation", action="store_false",
                    help="fit only the chosen recipe beside gensim, not every step of the ablation")
     p.add_argument("--cache", help="folder for the tokenized corpus (default: a folder in the system's temp dir)")
+    p.add_argument("--choose-k", default="10..60", metavar="RANGE",
+                   help="the K range of the chosen recipe's choose-K curve (default 10..60; 'none': no curve)")
     p.add_argument("--name", default="topics")
     p = sub.add_parser("spark", help="throughput of --engine spark on local[2] against local predict() (SaudiNewsNet)")
     p.add_argument("--data", default=os.environ.get("AKHBAR_DATA", "../shared/data"))
@@ -62,7 +64,8 @@ def main(argv=None) -> int:
         from akhbar.bench.topics import command_line, run_topics
 
         run_topics(Path(args.data), Path(args.out), k=args.topics, seed=args.seed, ablation=args.ablation,
-                   cache=Path(args.cache) if args.cache else None, name=args.name, command=command_line(argv))
+                   cache=Path(args.cache) if args.cache else None, name=args.name, command=command_line(argv),
+                   choose_range=None if args.choose_k.lower() == "none" else args.choose_k)
     elif args.command == "transfer":
         from akhbar.bench.topics import command_line
         from akhbar.bench.transfer import run_transfer

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import tempfile
 import time
@@ -10,7 +9,8 @@ from pathlib import Path
 
 
 from akhbar.bench.data import EVALUATIONS, load_evaluation
-from akhbar.bench.jobs import _new_process_seconds, _ratio, akhbar_job, baseline_job, machine, stream_job
+from akhbar.bench.jobs import (_new_process_seconds, _ratio, akhbar_job, baseline_job, machine, stream_job,
+                              write_result)
 from akhbar.bench.process import _in_child
 
 
@@ -71,10 +71,7 @@ def run_classify(data: Path, out: Path, evaluations=EVALUATIONS, train_sample=No
               "test_sample": test_sample, "results": rows}
     if stream is not None:
         result["stream"] = stream
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    (out / f"{name}.md").write_text(render_classify(result), encoding="utf-8")
-    return result
+    return write_result(out, name, result, render_classify(result))
 
 
 def render_classify(result: dict) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import platform
@@ -248,6 +249,14 @@ def machine() -> dict:
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": mem, "python": platform.python_version(),
             "platform": platform.platform(), "numpy": np.__version__, "scikit-learn": sklearn.__version__,
             "gensim": gensim.__version__, "akhbar": __version__}
+
+
+def write_result(out: Path, name: str, result: dict, markdown: str) -> dict:
+    """Write a benchmark's ``out/NAME.json`` (every figure) and ``out/NAME.md`` (for people)."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (out / f"{name}.md").write_text(markdown, encoding="utf-8")
+    return result
 
 
 def _ratio(a, b):

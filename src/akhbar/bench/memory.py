@@ -11,7 +11,7 @@ from pathlib import Path
 
 
 from akhbar.bench.data import _read
-from akhbar.bench.jobs import machine
+from akhbar.bench.jobs import machine, write_result
 
 
 def _write_repeated(data: Path, path: Path, n: int) -> None:
@@ -50,15 +50,12 @@ def run_memory(data: Path, out: Path, model: Path, sizes=(10_000, 100_000, 1_000
             dst.unlink()
     result = {"created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine(), "model": str(model),
               "results": rows}
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     lines = [f"# Streaming memory of `akhbar predict --input … --output …` ({result['created']})", "",
              f"Machine: {result['machine']['cpu']}, {result['machine']['cores']} cores. Input: JSONL built at "
              "run time by cycling through ant2 + SaudiNewsNet articles (not kept).", "",
              "| articles | input MB | output lines | peak memory MB | seconds | docs/s |", "|---:|---:|---:|---:|---:|---:|"]
     lines += [f"| {r['articles']:,} | {r['input_mb']} | {r['output_lines']:,} | {r['peak_memory_mb']} | "
               f"{r['seconds']} | {r['docs_per_second']} |" for r in rows]
-    (out / f"{name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return result
+    return write_result(out, name, result, "\n".join(lines) + "\n")
 
 

@@ -28,7 +28,7 @@ CLUSTER = {"documents": 50_000_000, "nodes": 100, "cores_per_node": 8, "parallel
 def run_spark(data: Path, out: Path, model: Path, *, name: str = "spark", partitions: int = 4,
               command: str | None = None, log=print) -> dict:
     import akhbar
-    from akhbar.bench.jobs import machine
+    from akhbar.bench.jobs import machine, write_result
     from akhbar.engines.spark import predict_frame, predict_on_spark, spark_session
 
     source = data / "saudinewsnet.jsonl.gz"
@@ -89,10 +89,7 @@ def run_spark(data: Path, out: Path, model: Path, *, name: str = "spark", partit
                                         "file is one task); the fixed costs above are paid once per executor "
                                         "and are left out; the efficiency covers skew, I/O and stragglers"},
     }
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    (out / f"{name}.md").write_text(render_spark(result), encoding="utf-8")
-    return result
+    return write_result(out, name, result, render_spark(result))
 
 
 def render_spark(r: dict) -> str:

@@ -401,13 +401,33 @@ def run_baseline(tokens: dict, k: int, seed: int, analyzer: Analyzer, stems: fro
                     written=True)
 
 
+def run_choose_k(tokens: dict, recipe: dict, k_range: str, seed: int, analyzer: Analyzer, log) -> dict:
+    """``akhbar train --topics auto``'s curve on the train articles under *recipe* (its filler
+    pruning, frequency bounds and sampler): :func:`akhbar.topics.choose.choose_k`, which holds out
+    a fifth of them, plus the seconds it took."""
+    from akhbar.topics.choose import choose_k, parse_range
+
+    recipe = recipe_of(recipe)
+    if recipe["bigrams"]:
+        raise ValueError("the choose-K curve is measured without bigrams (akhbar train has none)")
+    stems = Prepared(recipe, analyzer).fit_transform(tokens["train_stems"])
+    sampler = "gibbs" if recipe["engine"] == "tomotopy" else "variational"
+    t0 = time.perf_counter()
+    curve = choose_k(stems, parse_range(k_range, len(stems)), seed=seed, passes=recipe["passes"],
+                     iterations=recipe["iterations"], no_below=recipe["no_below"], no_above=recipe["no_above"],
+                     keep_n=recipe["keep_n"], sampler=sampler, sweeps=recipe["sweeps"], log=log)
+    return {**curve, "range": k_range, "sampler": sampler, "seconds": round(time.perf_counter() - t0, 1)}
+
+
 def run_topics(data: Path, out: Path, k: int = 30, seed: int = 0, ablation: bool = True,
                recipes: dict[str, dict] | None = None, chosen: str = CHOSEN, cache: Path | None = None,
-               name: str = "topics", command: str | None = None, log=None, tokens: dict | None = None) -> dict:
+               name: str = "topics", command: str | None = None, log=None, tokens: dict | None = None,
+               choose_range: str | None = "10..60") -> dict:
     """Fit plain gensim and akhbar's recipe(s) on ant2 train in one run, score them with one
-    evaluator, write ``out/NAME.md`` and ``out/NAME.json``. *tokens* (from :func:`tokenize`)
-    replaces ant2, for tests on a corpus made for them."""
-    from akhbar.bench.jobs import machine
+    evaluator, and (unless *choose_range* is None) draw the choose-K curve of the chosen recipe;
+    write ``out/NAME.md`` and ``out/NAME.json``. *tokens* (from :func:`tokenize`) replaces ant2,
+    for tests on a corpus made for them."""
+    from akhbar.bench.jobs import machine, write_result
 
     log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
     recipes = dict(recipes or RECIPES)
@@ -452,11 +472,11 @@ def run_topics(data: Path, out: Path, k: int = 30, seed: int = 0, ablation: bool
                        "met_c_npmi": ours["c_npmi"] >= baseline["c_npmi"] + 0.05,
                        "met_diversity": ours["diversity"] >= 0.90,
                        "met_fit_time": ours["fit_seconds"] <= baseline["fit_seconds"]},
-              "baseline": baseline, "akhbar": ours, "ablation": rows}
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    (out / f"{name}.md").write_text(render_topics(result), encoding="utf-8")
-    return result
+              "baseline": baseline, "akhbar": ours, "ablation": rows, "choose_k": None}
+    if choose_range:
+        result["choose_k"] = run_choose_k(tokens, recipes[chosen], choose_range, seed, analyzer, log)
+        log(result["choose_k"]["why"])
+    return write_result(out, name, result, render_topics(result))
 
 
 # --- the report ---------------------------------------------------------------------------------
@@ -528,6 +548,7 @@ def render_topics(result: dict) -> str:
                      f"{r['held_out_npmi'] - base['held_out_npmi']:+.4f} | {r['diversity'] - base['diversity']:+.3f} | "
                      f"{r['fit_seconds'] / base['fit_seconds']:.2f}× |")
     lines.append("")
+    lines += _render_curve(result.get("choose_k"), result["chosen"])
     shown = [("plain gensim", base), (f"akhbar ({result['chosen']})", ours)]
     shown += [(f"akhbar ({r['name']})", r) for r in result["ablation"]
               if r["recipe"]["engine"] != "gensim" and r["name"] != result["chosen"]]
@@ -541,6 +562,19 @@ def render_topics(result: dict) -> str:
     m = result["machine"]
     lines += ["## Machine", "", ", ".join(f"{k} {v}" for k, v in m.items()), ""]
     return "\n".join(lines)
+
+
+def _render_curve(curve: dict | None, chosen: str) -> list[str]:
+    if not curve:
+        return []
+    lines = [f"## Choosing K: {chosen}, K in {curve['range']}", "",
+             f"`akhbar train --topics auto --k-range {curve['range']}` on the train articles: each K fitted on "
+             f"{curve['fit_documents']} of them and scored on the other {curve['held_out_documents']} "
+             f"({curve['rule']}); {curve['seconds']} s for the whole curve.", "",
+             "| K | held-out NPMI | diversity | quality | |", "| ---: | ---: | ---: | ---: | --- |"]
+    for k, c, d, q in zip(curve["k"], curve["coherence"], curve["diversity"], curve["quality"]):
+        lines.append(f"| {k} | {c:.4f} | {d:.3f} | {q:.4f} | {'chosen' if k == curve['chosen'] else ''} |")
+    return lines + ["", curve["why"] + ".", ""]
 
 
 def command_line(argv: Sequence[str] | None) -> str:

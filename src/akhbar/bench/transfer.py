@@ -15,7 +15,6 @@ never trained on. Only figures are written, never article text.
 
 from __future__ import annotations
 
-import json
 import statistics
 import sys
 import tempfile
@@ -23,7 +22,7 @@ import time
 from pathlib import Path
 
 from akhbar.bench.data import SHARED_LABELS, _docs, _read
-from akhbar.bench.jobs import _metrics, machine
+from akhbar.bench.jobs import _metrics, machine, write_result
 
 NATURAL_MAP = {"middleEast": "internationalNews"}
 TRAINS = ("all", "train")  #: all of ant2 (the standard evaluation), or its train split only
@@ -78,10 +77,7 @@ def run_transfer(data: Path, out: Path, seed: int = 0, trains=TRAINS, name: str 
     result = {"created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine(), "command": command,
               "seed": seed, "config": "defaults", "labels": SHARED_LABELS, "label_map": NATURAL_MAP,
               "results": rows}
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    (out / f"{name}.md").write_text(render_transfer(result), encoding="utf-8")
-    return result
+    return write_result(out, name, result, render_transfer(result))
 
 
 def render_transfer(result: dict) -> str:
