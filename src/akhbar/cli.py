@@ -3,7 +3,8 @@
 Each command is a function (``train_command``, ``predict_command`` …) that tests call directly;
 ``main([...])`` is the console script and what tests call to exercise parsing. Errors the user can
 fix (a missing file, a foreign model folder, a corpus with one label) print one line on stderr and
-exit 1; usage errors exit 2; progress bars go to stderr, results to stdout.
+exit 1; usage errors, and ``export`` of a model without topics, exit 2; progress bars go to stderr,
+results to stdout.
 """
 
 from __future__ import annotations
@@ -444,6 +445,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--names", metavar="FILE", help="your topic names, one 'ID NAME' a line")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _corpus_options(p)
+
+    p = sub.add_parser("export", help="export a model's topics for other tools (a gensim LdaModel)",
+                       description="Write a model's topics as a gensim LdaModel + Dictionary (for CoherenceModel, "
+                                   "pyLDAvis, your own gensim code), with a README on loading them.")
+    p.add_argument("--model", default=str(DEFAULT_MODEL), help=f"model folder (default: {DEFAULT_MODEL})")
+    p.add_argument("--gensim", metavar="OUT", required=True,
+                   help="folder to write lda.gensim, dictionary.gensim, export.json and README.txt into")
     return parser
 
 
@@ -512,6 +520,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"akhbar: warning: {warning}", file=sys.stderr)
             print(json.dumps(done, ensure_ascii=False, indent=1))
             print(f"akhbar: report written to {done['report']} ({done['bytes'] / 1024:.0f} KB)", file=sys.stderr)
+        elif args.command == "export":
+            from akhbar.topic_commands import export_gensim
+            from akhbar.topics.export import ExportError
+
+            try:
+                done = export_gensim(args.model, args.gensim)
+            except ExportError as exc:  # a model without topics: nothing to export
+                print(f"akhbar: error: {exc}", file=sys.stderr)
+                return 2
+            print(json.dumps(done, ensure_ascii=False, indent=1))
+            print(f"akhbar: gensim model written to {done['lda']} (dictionary {done['dictionary']}; "
+                  f"how to load them: {done['readme']})", file=sys.stderr)
     except (CommandError, ModelError, CorpusError, TrainingError, TopicCommandError) as exc:
         print(f"akhbar: error: {exc}", file=sys.stderr)
         return 1

@@ -126,3 +126,13 @@ def render_curve(result: dict) -> str:
         lines.append(f"{k:>4}  {c:+.3f}  {d:.3f}      {q:+.3f}  {bar}{mark}")
     lines.append(result["why"])
     return "\n".join(lines)
+
+
+def export_gensim(model_dir, out_dir) -> dict:
+    """``akhbar export --gensim``: load the model folder (its checks first), then write its topics
+    as a gensim ``LdaModel`` + ``Dictionary`` (:func:`akhbar.topics.export.write_gensim`); a model
+    without topics is refused with :class:`akhbar.topics.export.ExportError`."""
+    from akhbar.predictor import load
+    from akhbar.topics.export import write_gensim
+
+    return write_gensim(load(model_dir), model_dir, out_dir)

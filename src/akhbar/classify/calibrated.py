@@ -82,12 +82,17 @@ class FittedLinearCalibrated(Params):
         self.calibration_folds = calibration_folds
         self.random_state = random_state
 
-    def decision_function(self, X) -> np.ndarray:
-        # A C-ordered transposed copy, made once: scipy would copy a transposed view on every
+    def _cache_coef_t(self) -> None:
+        # A C-ordered transposed copy, made once when coef_ is set (fit, from_state), so that
+        # predicting leaves the object as it is: scipy would copy a transposed view on every
         # product, which for one article costs more than the product itself.
+        self._coef_t = np.ascontiguousarray(self.coef_.T)
+
+    def decision_function(self, X) -> np.ndarray:
         coef_t = getattr(self, "_coef_t", None)
-        if coef_t is None or coef_t.shape[::-1] != self.coef_.shape:
-            coef_t = self._coef_t = np.ascontiguousarray(self.coef_.T)
+        if coef_t is None or coef_t.shape[::-1] != self.coef_.shape:  # coef_ set by hand since
+            self._cache_coef_t()
+            coef_t = self._coef_t
         scores = np.asarray(X @ coef_t, dtype=np.float64) + self.intercept_
         return scores[:, 0] if scores.shape[1] == 1 else scores
 
@@ -111,6 +116,7 @@ class FittedLinearCalibrated(Params):
         self.classes_ = np.asarray(state["classes"], dtype=object)
         self.coef_ = np.asarray(state["coef"], dtype=np.float32)
         self.intercept_ = np.asarray(state["intercept"], dtype=np.float64)
+        self._cache_coef_t()
         self.temperature_ = float(np.asarray(state["temperature"]).ravel()[0])
         if not (np.isfinite(self.temperature_) and self.temperature_ > 0):
             raise ValueError("temperature must be a positive number")

@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils.validation import check_is_fitted
 
 from akhbar.features.chars import FittedCharNgrams
 from akhbar.features.lda import BowCorpus, FittedLdaTopics, seed_prior
@@ -36,6 +37,10 @@ class WordTfidf(TransformerMixin, BaseEstimator, FittedWordTfidf):
         X = vectorizer.fit_transform(token_lists)
         self._learned(vectorizer.get_feature_names_out().tolist(), vectorizer.idf_)
         return X
+
+    def transform(self, token_lists):
+        check_is_fitted(self, "term_index_")  # the fitted half, as a loaded model holds it, trusts its state
+        return super().transform(token_lists)
 
 
 class CharNgrams(TransformerMixin, BaseEstimator, FittedCharNgrams):

@@ -159,6 +159,24 @@ class FittedLdaTopics(Params):
         return [[(self.vocabulary_[j], float(self.topic_word_[t, j])) for j in row]
                 for t, row in enumerate(order)]
 
+    def to_gensim(self, num_docs: int = 0):
+        """This topic model as a gensim ``(LdaModel, Dictionary)``: see :func:`gensim_model`
+        (and :mod:`akhbar.topics.export`, which writes them to a folder)."""
+        return gensim_model(self, num_docs)
+
+    def prior(self) -> np.ndarray:
+        """The (K, V) topic-word prior ``eta`` the model was fitted under: gensim's symmetric
+        ``1/K`` or tomotopy's ``GIBBS_ETA``, with the seed words' pseudo-counts when guided."""
+        k, v = self.topic_word_.shape
+        base = 1.0 / k
+        if self.sampler == "gibbs":
+            from akhbar.features.gibbs import GIBBS_ETA
+
+            base = GIBBS_ETA
+        if self.seed_words:
+            return seed_prior(self.seed_words, self.vocabulary_, k, self.seed_strength, base=base)
+        return np.full((k, v), base)
+
     def get_state(self) -> dict:
         return {"vocabulary": self.vocabulary_, "alpha": self.alpha_, "topic_word": self.topic_word_,
                 "exp_elog_beta": self.exp_elog_beta_, "display": self.display_}
@@ -176,15 +194,78 @@ class FittedLdaTopics(Params):
 
 
 def seed_prior(seed_stems: list[list[str]], vocabulary: list[str], num_topics: int,
-               strength: float = SEED_STRENGTH) -> np.ndarray:
-    """gensim's ``eta`` as a (K, V) matrix: symmetric ``1/K`` but for the seed words (see
-    :mod:`akhbar.topics.seeded`). ``seed_stems[i]`` are topic i's seed words, analysed."""
+               strength: float = SEED_STRENGTH, base: float | None = None) -> np.ndarray:
+    """gensim's ``eta`` as a (K, V) matrix: symmetric ``1/K`` (or *base*) but for the seed words
+    (see :mod:`akhbar.topics.seeded`). ``seed_stems[i]`` are topic i's seed words, analysed."""
     if len(seed_stems) > num_topics:
         raise ValueError(f"{len(seed_stems)} seed topics for a model of {num_topics} topics")
-    eta = np.full((num_topics, len(vocabulary)), 1.0 / num_topics)
+    eta = np.full((num_topics, len(vocabulary)), 1.0 / num_topics if base is None else base)
     column = {w: j for j, w in enumerate(vocabulary)}
     for k, stems in enumerate(seed_stems):
         ids = [column[s] for s in stems if s in column]
         eta[:, ids] = SEED_ELSEWHERE
         eta[k, ids] = strength
     return eta
+
+
+def posterior_totals(topic_word: np.ndarray, exp_elog_beta: np.ndarray) -> np.ndarray:
+    """Per topic, the total ``L`` of the Dirichlet posterior ``lambda = L * topic_word`` whose
+    ``exp(E[log beta]) = exp(digamma(lambda) - digamma(L))`` is *exp_elog_beta*.
+
+    A fitted model keeps the normalized ``lambda`` (``topic_word``) and ``exp(E[log beta])``, not
+    ``lambda`` itself; both samplers compute the two from one ``lambda``, and ``L`` is what ties
+    them: for each word ``digamma(L p) - digamma(L)`` rises with ``L`` towards ``log p``, so the
+    sum of its gaps to ``log exp_elog_beta`` has one root, found on a log scale. Entries at the
+    floor (``1e-30``, words the Gibbs sampler never put in the topic) are left out. A pair not
+    made from one ``lambda`` has no root; it gets the ``L`` of least squared gap.
+    """
+    from scipy.optimize import brentq, minimize_scalar
+    from scipy.special import digamma
+
+    totals = np.empty(topic_word.shape[0])
+    for k, (p, e) in enumerate(zip(topic_word, exp_elog_beta)):
+        use = (e > 1e-29) & (p > 0)
+        p, log_e = p[use], np.log(e[use])
+        gaps = lambda log_l: digamma(np.exp(log_l) * p) - digamma(np.exp(log_l)) - log_e  # noqa: E731
+        lo, hi = np.log(1e-8), np.log(1e15)
+        if p.size and gaps(lo).sum() < 0 < gaps(hi).sum():
+            totals[k] = np.exp(brentq(lambda x: gaps(x).sum(), lo, hi, xtol=1e-14, rtol=1e-15))
+        else:
+            best = minimize_scalar(lambda x: np.square(gaps(x)).sum(), bounds=(lo, hi), method="bounded")
+            totals[k] = np.exp(best.x)
+    return totals
+
+
+def gensim_model(topics: FittedLdaTopics, num_docs: int = 0):
+    """*topics* as a gensim ``LdaModel`` and its ``Dictionary`` (gensim imported here, lazily).
+
+    The dictionary numbers the model's vocabulary entries (analysed stems, not the readable
+    ``display_`` forms) in column order. The model's state is the posterior ``lambda`` rebuilt
+    from ``topic_word_`` and ``exp_elog_beta_`` (:func:`posterior_totals`) split as
+    ``eta + sstats``, with ``eta`` the prior the model was fitted under
+    (:meth:`FittedLdaTopics.prior`), capped at ``lambda`` (tomotopy's word priors can leave a seed
+    word's ``lambda`` under its pseudo-counts; ``sstats`` stays non-negative). So ``get_topics()``
+    is ``topic_word_``, ``expElogbeta`` is ``exp_elog_beta_`` exactly, and ``sync_state()`` would
+    give it back (to float precision; the Gibbs floor of ``1e-30`` apart).
+    ``alpha`` is ``alpha_``; ``iterations`` and ``gamma_threshold`` are the model's inference
+    settings. *num_docs* (the training articles) weighs the state if gensim trains it further.
+    """
+    from gensim.corpora import Dictionary
+    from gensim.models import LdaModel
+
+    k = topics.topic_word_.shape[0]
+    dictionary = Dictionary()
+    dictionary.token2id = {word: i for i, word in enumerate(topics.vocabulary_)}
+    dictionary.id2token = dict(enumerate(topics.vocabulary_))
+    topic_word = np.asarray(topics.topic_word_, dtype=np.float64)
+    lam = topic_word * posterior_totals(topic_word, topics.exp_elog_beta_)[:, None]
+    eta = np.minimum(topics.prior(), lam)
+    if np.all(eta == eta[0]):
+        eta = eta[0].copy()  # one row for all topics, as gensim keeps a symmetric eta
+    model = LdaModel(id2word=dictionary, num_topics=k, alpha=np.asarray(topics.alpha_, dtype=np.float64),
+                     eta=eta, iterations=int(topics.infer_iterations), gamma_threshold=float(topics.infer_tol),
+                     random_state=topics.random_state, dtype=np.float64)
+    model.state.sstats = lam - eta
+    model.state.numdocs = int(num_docs)
+    model.expElogbeta = np.array(topics.exp_elog_beta_, dtype=np.float64)
+    return model, dictionary
