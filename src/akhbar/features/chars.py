@@ -61,19 +61,22 @@ class FittedCharNgrams(Params):
     def gram_index_(self) -> dict[str, int]:
         """N-gram → column, built at first use: only the string path reads it (a vocabulary
         whose alphabet defeats the integer keys, and the tests), and for 300,000 n-grams it
-        costs a third of a second that loading a model need not pay."""
+        costs a third of a second that loading a model need not pay. (With the string path,
+        :meth:`_prepare` builds it, so that transforming leaves the object as it is.)"""
         index = self.__dict__.get("_gram_index")
         if index is None or len(index) != len(self.vocabulary_):
             index = self._gram_index = {g: i for i, g in enumerate(self.vocabulary_)}
         return index
 
     def _prepare(self, gram_keys: tuple | None = None):
-        self._gram_index = None
         self._idf_cast = np.asarray(self.idf_, dtype=self.dtype)
         if gram_keys is not None:
             self._keys = _GramKeys.from_arrays(*gram_keys, self.vocabulary_, self.ngram_range)
         else:
             self._keys = _GramKeys.build(self.vocabulary_, self.ngram_range)
+        self._gram_index = None
+        if self._keys is None:  # the string path reads it: built now, so that transforming changes nothing
+            self.gram_index_
 
     def word_rows(self, words: Sequence[str]) -> sp.csr_matrix:
         """Word-by-n-gram count rows over the vocabulary: ``count_rows([grams(w) ...])``, computed

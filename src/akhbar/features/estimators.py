@@ -23,6 +23,16 @@ from akhbar.features.chars import FittedCharNgrams
 from akhbar.features.lda import BowCorpus, FittedLdaTopics, seed_prior
 from akhbar.features.words import FittedWordTfidf, _WordNgrams
 
+
+def _documents(X, who: str, takes: str):
+    """*X* as given, unless it is a sparse matrix: these blocks take documents, and a matrix of
+    features handed to them by mistake is refused by name (the error scikit-learn's estimator
+    checks ask of an estimator without sparse input) rather than failing deep inside."""
+    if sp.issparse(X):
+        raise TypeError(f"{who} takes {takes}, not a sparse matrix: sparse input is not supported")
+    return X
+
+
 class WordTfidf(TransformerMixin, BaseEstimator, FittedWordTfidf):
     """TF-IDF over word n-grams of token lists; scikit-learn's ``TfidfVectorizer`` fits it."""
 
@@ -31,6 +41,7 @@ class WordTfidf(TransformerMixin, BaseEstimator, FittedWordTfidf):
         return self
 
     def fit_transform(self, token_lists, y=None):
+        token_lists = _documents(token_lists, "WordTfidf", "token lists")
         vectorizer = TfidfVectorizer(analyzer=_WordNgrams(tuple(self.ngram_range)), sublinear_tf=self.sublinear_tf,
                                      dtype=self.dtype, min_df=self.min_df, max_df=self.max_df,
                                      max_features=self.max_features)
@@ -40,7 +51,7 @@ class WordTfidf(TransformerMixin, BaseEstimator, FittedWordTfidf):
 
     def transform(self, token_lists):
         check_is_fitted(self, "term_index_")  # the fitted half, as a loaded model holds it, trusts its state
-        return super().transform(token_lists)
+        return super().transform(_documents(token_lists, "WordTfidf", "token lists"))
 
 
 class CharNgrams(TransformerMixin, BaseEstimator, FittedCharNgrams):
@@ -68,10 +79,14 @@ class CharNgrams(TransformerMixin, BaseEstimator, FittedCharNgrams):
         words_matrix, incidence = self._fit(normalized)
         return self.weigh(words_matrix @ incidence)
 
+    def transform(self, normalized: Sequence[str]):
+        check_is_fitted(self, "idf_")  # NotFittedError, not an AttributeError from deep inside
+        return super().transform(_documents(normalized, "CharNgrams", "normalized strings"))
+
     def _fit(self, normalized: Sequence[str]):
         """Fit the vocabulary and idf; return the article-by-word counts and the word-by-n-gram
         incidence over the kept n-grams, whose product is the count matrix."""
-        words_matrix, words = self._word_counts(normalized)
+        words_matrix, words = self._word_counts(_documents(normalized, "CharNgrams", "normalized strings"))
         all_grams: dict[str, int] = {}
         incidence = self._incidence(words, all_grams)
         n_docs = words_matrix.shape[0]
@@ -105,6 +120,7 @@ class LdaTopics(TransformerMixin, BaseEstimator, FittedLdaTopics):
 
         logging.getLogger("gensim").setLevel(logging.WARNING)
         if not isinstance(corpus, BowCorpus):
+            corpus = _documents(corpus, "LdaTopics", "token lists or a BowCorpus")
             corpus = BowCorpus.from_tokens(corpus, self.no_below, self.no_above, self.keep_n)
         if len(corpus.vocabulary) < self.num_topics:
             raise ValueError(
@@ -114,8 +130,9 @@ class LdaTopics(TransformerMixin, BaseEstimator, FittedLdaTopics):
         if self.sampler == "gibbs":
             from akhbar.features.gibbs import fit_gibbs
 
-            return self._fitted(fit_gibbs(corpus, self.num_topics, self.sweeps, self.random_state,
-                                          self.seed_words, self.seed_strength))
+            self._take_state(fit_gibbs(corpus, self.num_topics, self.sweeps, self.random_state,
+                                       self.seed_words, self.seed_strength))
+            return self
         if self.sampler != "variational":
             raise ValueError(f"sampler must be 'variational' or 'gibbs', not {self.sampler!r}")
         eta = "symmetric"
@@ -129,18 +146,12 @@ class LdaTopics(TransformerMixin, BaseEstimator, FittedLdaTopics):
             model = LdaMulticore(workers=self.workers, alpha="symmetric", **common)
         else:
             model = LdaModel(alpha="symmetric", **common)
-        self.vocabulary_ = list(corpus.vocabulary)
-        self.alpha_ = np.asarray(model.alpha, dtype=np.float64)
-        self.topic_word_ = model.get_topics().astype(np.float64)  # rows sum to one, for display
-        self.exp_elog_beta_ = np.asarray(model.expElogbeta, dtype=np.float64)  # for inference
-        self.display_ = None  # readable form per vocabulary entry, set by the trainer
-        self._prepare()
+        # display: the readable form per vocabulary entry, set by the trainer
+        self._take_state({"vocabulary": corpus.vocabulary, "alpha": model.alpha, "topic_word": model.get_topics(),
+                          "exp_elog_beta": model.expElogbeta, "display": None})
         return self
 
-    def _fitted(self, state: dict) -> "LdaTopics":
-        """Take the learned arrays of *state* (as :meth:`get_state` gives them)."""
-        self.vocabulary_ = list(state["vocabulary"])
-        self.alpha_, self.topic_word_ = state["alpha"], state["topic_word"]
-        self.exp_elog_beta_, self.display_ = state["exp_elog_beta"], None
-        self._prepare()
-        return self
+    def transform(self, token_lists):
+        check_is_fitted(self, "word_index_")
+        return super().transform(_documents(token_lists, "LdaTopics", "token lists"))
+

@@ -184,13 +184,18 @@ class FittedLdaTopics(Params):
     @classmethod
     def from_state(cls, params: dict, state: dict) -> "FittedLdaTopics":
         self = cls(**params)
+        self._take_state(state)
+        return self
+
+    def _take_state(self, state: dict) -> None:
+        """Set the learned arrays from *state* (as :meth:`get_state` gives them) and prepare
+        inference: how loading a model and both samplers' fits end."""
         self.vocabulary_ = list(state["vocabulary"])
         self.alpha_ = np.asarray(state["alpha"], dtype=np.float64)
-        self.topic_word_ = np.asarray(state["topic_word"], dtype=np.float64)
-        self.exp_elog_beta_ = np.asarray(state["exp_elog_beta"], dtype=np.float64)
+        self.topic_word_ = np.asarray(state["topic_word"], dtype=np.float64)  # rows sum to one, for display
+        self.exp_elog_beta_ = np.asarray(state["exp_elog_beta"], dtype=np.float64)  # for inference
         self.display_ = list(state["display"]) if state.get("display") is not None else None
         self._prepare()
-        return self
 
 
 def seed_prior(seed_stems: list[list[str]], vocabulary: list[str], num_topics: int,

@@ -25,7 +25,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from akhbar.features.base import normalize_rows
-from akhbar.features.estimators import CharNgrams, WordTfidf
+from akhbar.features.estimators import CharNgrams, WordTfidf, _documents
 from akhbar.text import Analyzer, AnalyzerConfig, char_view, normalize
 
 _SETTINGS = ("stemmer", "remove_stopwords", "keep_latin", "keep_numbers", "min_token_length")
@@ -44,9 +44,6 @@ class ArabicAnalyzer(Analyzer):
         super().__init__(AnalyzerConfig(keep_latin=keep_latin, keep_numbers=keep_numbers,
                                         remove_stopwords=remove_stopwords, stemmer=stemmer,
                                         min_token_length=min_token_length))
-
-    def __setstate__(self, state):
-        Analyzer.__init__(self, state["config"])
 
     def __call__(self, text: str) -> list[str]:
         if not isinstance(text, str):
@@ -68,6 +65,7 @@ class ArabicAnalyzer(Analyzer):
 def _texts(raw_documents, where: str) -> list[str]:
     """*raw_documents* as a list of str, refused clearly when it is one string or holds other
     things (scikit-learn's vectorizers refuse a bare string the same way)."""
+    _documents(raw_documents, where, "an iterable of texts")  # a feature matrix by mistake, named
     if isinstance(raw_documents, (str, bytes)):
         raise TypeError(f"{where} takes an iterable of texts (a list of str), not one {type(raw_documents).__name__}")
     texts = list(raw_documents)
@@ -119,10 +117,7 @@ class ArabicTfidf(TransformerMixin, BaseEstimator):
             self.chars_ = CharNgrams(ngram_range=tuple(self.char_ngrams), min_df=self.min_df,
                                      max_df=self.char_max_df, max_features=self.max_char_features)
             blocks.append(self.chars_.fit_transform([char_view(t) for t in texts]))
-        names = [f"word:{w}" for w in self.words_.vocabulary_]
-        names += [f"char:{g}" for g in (self.chars_.vocabulary_ if self.chars_ is not None else [])]
-        self.feature_names_ = np.asarray(names, dtype=object)
-        if not len(names):
+        if not sum(b.shape[1] for b in blocks):
             raise ValueError("no word or character n-gram survives the frequency bounds "
                              f"(min_df={self.min_df}); fit on more texts or lower min_df")
         return self._stack(blocks)
@@ -142,4 +137,6 @@ class ArabicTfidf(TransformerMixin, BaseEstimator):
     def get_feature_names_out(self, input_features: Iterable[str] | None = None) -> np.ndarray:
         """``word:TOKEN`` and ``char:NGRAM``, in column order."""
         check_is_fitted(self, "words_")
-        return self.feature_names_.copy()
+        names = [f"word:{w}" for w in self.words_.vocabulary_]
+        names += [f"char:{g}" for g in (self.chars_.vocabulary_ if self.chars_ is not None else [])]
+        return np.asarray(names, dtype=object)

@@ -128,7 +128,7 @@ class Analyzer:
         return {"config": self.config}
 
     def __setstate__(self, state):
-        self.__init__(state["config"])
+        Analyzer.__init__(self, state["config"])  # not self.__init__: a subclass may take other keywords
 
     def surface_tokens(self, normalized: str) -> list[str]:
         """Tokens before stemming (stopwords and short tokens dropped)."""

@@ -1,8 +1,8 @@
 """A trained model's topics as a gensim ``LdaModel`` + ``Dictionary`` (``akhbar export --gensim``),
 for gensim's ``CoherenceModel``, pyLDAvis and one's own gensim code.
 
-:func:`to_gensim` builds the pair in memory (the work is :func:`akhbar.features.lda.gensim_model`,
-also :meth:`FittedLdaTopics.to_gensim`); :func:`write_gensim` writes it to a folder
+:meth:`FittedLdaTopics.to_gensim` builds the pair in memory (the work is
+:func:`akhbar.features.lda.gensim_model`); :func:`write_gensim` writes it to a folder
 (``akhbar export``: :func:`akhbar.topic_commands.export_gensim`).
 
 What matches akhbar:
@@ -43,11 +43,6 @@ README_FILE = "README.txt"
 
 class ExportError(ValueError):
     """A model that cannot be exported (no topic model): one-line message."""
-
-
-def to_gensim(topics, num_docs: int = 0):
-    """A fitted :class:`~akhbar.features.lda.FittedLdaTopics` as ``(LdaModel, Dictionary)``."""
-    return topics.to_gensim(num_docs)
 
 
 _README = """\
@@ -100,7 +95,7 @@ def write_gensim(predictor, model_dir, out_dir) -> dict:
     for old in out.glob(LDA_FILE + ".*"):  # a previous export's companion files
         old.unlink()
     num_docs = int(predictor.manifest.get("training", {}).get("documents") or 0)
-    lda, dictionary = to_gensim(topics, num_docs)
+    lda, dictionary = topics.to_gensim(num_docs)
     lda.save(str(out / LDA_FILE))
     dictionary.save(str(out / DICTIONARY_FILE))
     k, v = topics.topic_word_.shape
